@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Everything that proves logitkit works, on the build made by scripts/build.sh.
+# Each suite prints its own summary; the first failure stops the run.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$LK_ROOT"
+out="$LK_ROOT/test-output"
+mkdir -p "$out"
+
+step() { echo; echo "=== $* ==="; }
+# Runs a doctest binary, keeps its full log, prints the measured bounds and summary.
+doctest() {
+  local name=$1; shift
+  if ! "$@" --no-colors=true >"$out/$name.log" 2>&1; then
+    cat "$out/$name.log"
+    echo "FAILED: $name"
+    exit 1
+  fi
+  grep -E "MESSAGE|test cases|assertions" "$out/$name.log" | sed -E 's|^.*/tests/cpp/||'
+}
+
+step "C++ doctest, native (SSE2 and scalar backends)"
+doctest native build/native/lk_tests
+
+step "C++ doctest under AddressSanitizer + UndefinedBehaviorSanitizer"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 doctest asan build/asan/lk_tests
+
+step "libFuzzer, differential (SSE2 vs scalar vs float64 reference), bounded: ${LK_FUZZ_SECONDS:-25} s per target"
+for target in rows sampler; do
+  corpus="$(mktemp -d)"
+  cp tests/fuzz/corpus/$target/* "$corpus/"
+  if ! build/fuzz/fuzz_$target -seed=1 -max_total_time="${LK_FUZZ_SECONDS:-25}" -max_len=4096 \
+      -artifact_prefix="$out/fuzz-$target-" "$corpus" >"$out/fuzz-$target.log" 2>&1; then
+    tail -30 "$out/fuzz-$target.log"
+    echo "FAILED: fuzz_$target (reproducer in $out)"
+    exit 1
+  fi
+  echo "fuzz_$target: $(grep -oE 'Done [0-9]+ runs' "$out/fuzz-$target.log")"
+  rm -rf "$corpus"
+done
+
+step "C++ doctest compiled to wasm, SIMD and baseline modules"
+doctest wasm-simd node build/wasm/lk_tests_simd.js
+doctest wasm-baseline node build/wasm/lk_tests_baseline.js
+
+for v in 1 0; do
+  step "JS tests against dist/, $([ $v = 1 ] && echo SIMD || echo baseline) module"
+  LK_SIMD=$v node --test --test-reporter=dot tests/js/
+done
+
+step "Types: tsc --noEmit on the typed example"
+npx --no-install tsc -p tests/types/tsconfig.json && echo "types ok"
+
+step "README example"
+node examples/readme.mjs
+
+step "Ecosystem: adapters against the real transformers.js and onnxruntime-web"
+for v in 1 0; do LK_SIMD=$v node --test --test-reporter=dot tests/ecosystem/; done
+
+# Bundler resolution: WebLLM's own .d.ts import './types' without an extension,
+# which nodenext cannot follow (everything would silently become any).
+step "Ecosystem: the WebLLM LogitProcessor checked by tsc against @mlc-ai/web-llm's .d.ts, then run"
+npx --no-install tsc -p tests/ecosystem/tsconfig.json
+for v in 1 0; do LK_SIMD=$v node test-output/ecosystem-ts/tests/ecosystem/webllm-check.js; done
+
+step "Ecosystem examples (examples/transformers.mjs, examples/webllm.ts, examples/onnx.mjs)"
+node --import ./tests/ecosystem/peers.mjs examples/transformers.mjs
+node test-output/ecosystem-ts/examples/webllm.js
+node --import ./tests/ecosystem/peers.mjs examples/onnx.mjs
+
+step "Package size: JS glue, adapters and each wasm, raw and gzip (budget: JS + one wasm <= 100 KB gzip)"
+node scripts/size.mjs
+
+step "API reference (docs/api.md) matches the type definitions"
+node scripts/api-docs.mjs --check
+
+step "Packed tarball in a fresh project: ESM, CJS, adapters, TypeScript, Vite app in Chromium (worker, custom wasmUrl)"
+bash tests/package/pack-test.sh
+
+step "Browser: the page in headless Chromium (playwright-core, Debian's chromium)"
+node --test --test-reporter=dot tests/browser/
+
+echo
+echo "all tests passed"
