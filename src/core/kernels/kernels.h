@@ -1,0 +1,77 @@
+// The vector kernels every row operation is built from, behind one table of
+// function pointers per backend. All backends run the same generic code
+// (kernels_generic.inc) over the same 4-lane vectors and reduce in the same
+// fixed lane order, so their outputs are bit-identical; the scalar backend is
+// the reference the SIMD ones are tested against.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace lk {
+
+enum class Backend : int { kScalar = 0, kSse2 = 1, kWasmSimd128 = 2 };
+
+// Parameters of exp((x - m) / T) evaluated with an exact argument: the
+// subtraction is split with TwoSum and the reduction by ln2·T is done in
+// extended precision, so the result is within the exp kernel's bound of
+// the true exp of the float64 value (x - m) / T.
+struct ShiftedExp {
+  float neg_m;     // -max
+  float k;         // log2(e) / T
+  float c_hi;      // ln2·T, top 15 significant bits (n·c_hi is exact)
+  float c_lo;      // ln2·T - c_hi
+  float inv_t;     // 1 / T
+  float lo;        // (x - m) below this gives exp = 0 (also catches -inf)
+};
+ShiftedExp make_shifted_exp(float max, double temperature);
+
+struct MaxScan {
+  float max;          // -inf for an empty input
+  size_t nan_index;   // index of the first NaN, or SIZE_MAX
+};
+
+struct ExpSums {
+  double sum;         // Σ exp((x - m)/T)
+  double sum_ey;      // Σ exp(y)·y with y = (x - m)/T (entropy only)
+};
+
+struct Argmax {
+  size_t index;       // first index of the maximum (SIZE_MAX for n = 0)
+  float value;
+  size_t nan_index;   // first NaN or SIZE_MAX
+};
+
+struct Kernels {
+  Backend backend;
+  const char* name;
+  MaxScan (*scan_max)(const float* x, size_t n);
+  // Writes exp((x - m)/T) into out (may alias x; may be null) and returns sums.
+  ExpSums (*shifted_exp)(const float* x, size_t n, const ShiftedExp& a, float* out, bool entropy);
+  void (*scale)(float* x, size_t n, float factor);
+  // out = float((double(x) - m) * inv_t - sub), computed in float64 lanes.
+  void (*shift_scale_sub)(const float* x, size_t n, double m, double inv_t, double sub, float* out);
+  // out = sigmoid(x); returns the first NaN index or SIZE_MAX.
+  size_t (*sigmoid)(const float* x, size_t n, float* out);
+  Argmax (*argmax)(const float* x, size_t n);
+  // Σ a_i·b_i with 8 float partial sums combined in a fixed order.
+  float (*dot)(const float* a, const float* b, size_t n);
+  void (*exp)(const float* x, size_t n, float* out);
+  void (*log)(const float* x, size_t n, float* out);
+};
+
+const Kernels& kernels_scalar();
+#if defined(__SSE2__)
+const Kernels& kernels_sse2();
+#endif
+#if defined(__wasm_simd128__)
+const Kernels& kernels_wasm_simd128();
+#endif
+
+// The fastest backend this build has. Tests may switch to compare backends.
+const Kernels& active_kernels();
+Backend best_backend();
+bool has_backend(Backend b);
+void set_active_backend(Backend b);  // falls back to scalar if not built
+Backend active_backend();
+
+}  // namespace lk

@@ -1,0 +1,75 @@
+// Portable 4-lane float / 4-lane int32 / 2-lane double vectors in plain C++.
+// Every operation is the IEEE-754 operation the SIMD backends perform, lane
+// by lane, so results are bit-identical to vec_sse2.h and vec_wasm.h.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+namespace lk::vec_scalar {
+
+struct F32x4 { float v[4]; };
+struct I32x4 { int32_t v[4]; };
+struct F64x2 { double v[2]; };
+
+inline F32x4 load(const float* p) { F32x4 r; std::memcpy(r.v, p, 16); return r; }
+inline void store(float* p, F32x4 a) { std::memcpy(p, a.v, 16); }
+inline F32x4 splat(float x) { return {{x, x, x, x}}; }
+
+#define LK_LANES4(expr) F32x4 r; for (int i = 0; i < 4; ++i) r.v[i] = (expr); return r
+inline F32x4 operator+(F32x4 a, F32x4 b) { LK_LANES4(a.v[i] + b.v[i]); }
+inline F32x4 operator-(F32x4 a, F32x4 b) { LK_LANES4(a.v[i] - b.v[i]); }
+inline F32x4 operator*(F32x4 a, F32x4 b) { LK_LANES4(a.v[i] * b.v[i]); }
+inline F32x4 operator/(F32x4 a, F32x4 b) { LK_LANES4(a.v[i] / b.v[i]); }
+// x86 MINPS/MAXPS semantics (a op b ? a : b), which wasm pmin/pmax share.
+inline F32x4 vmin(F32x4 a, F32x4 b) { LK_LANES4(a.v[i] < b.v[i] ? a.v[i] : b.v[i]); }
+inline F32x4 vmax(F32x4 a, F32x4 b) { LK_LANES4(a.v[i] > b.v[i] ? a.v[i] : b.v[i]); }
+#undef LK_LANES4
+
+// Masks: all-ones or all-zero lanes, carried in an I32x4.
+#define LK_MASK4(expr) I32x4 r; for (int i = 0; i < 4; ++i) r.v[i] = (expr) ? -1 : 0; return r
+inline I32x4 lt(F32x4 a, F32x4 b) { LK_MASK4(a.v[i] < b.v[i]); }
+inline I32x4 gt(F32x4 a, F32x4 b) { LK_MASK4(a.v[i] > b.v[i]); }
+inline I32x4 eq(F32x4 a, F32x4 b) { LK_MASK4(a.v[i] == b.v[i]); }
+inline I32x4 ne(F32x4 a, F32x4 b) { LK_MASK4(a.v[i] != b.v[i]); }
+#undef LK_MASK4
+inline int movemask(I32x4 m) {
+  int r = 0;
+  for (int i = 0; i < 4; ++i) r |= (m.v[i] < 0 ? 1 : 0) << i;
+  return r;
+}
+
+#define LK_ILANES4(expr) I32x4 r; for (int i = 0; i < 4; ++i) r.v[i] = (expr); return r
+inline I32x4 splat_i(int32_t x) { return {{x, x, x, x}}; }
+inline I32x4 operator+(I32x4 a, I32x4 b) { LK_ILANES4(int32_t(uint32_t(a.v[i]) + uint32_t(b.v[i]))); }
+inline I32x4 operator-(I32x4 a, I32x4 b) { LK_ILANES4(int32_t(uint32_t(a.v[i]) - uint32_t(b.v[i]))); }
+inline I32x4 operator&(I32x4 a, I32x4 b) { LK_ILANES4(a.v[i] & b.v[i]); }
+inline I32x4 operator|(I32x4 a, I32x4 b) { LK_ILANES4(a.v[i] | b.v[i]); }
+inline I32x4 andnot(I32x4 a, I32x4 b) { LK_ILANES4(~a.v[i] & b.v[i]); }  // ~a & b
+template <int k> inline I32x4 shl(I32x4 a) { LK_ILANES4(int32_t(uint32_t(a.v[i]) << k)); }
+template <int k> inline I32x4 sra(I32x4 a) { LK_ILANES4(a.v[i] >> k); }
+template <int k> inline I32x4 srl(I32x4 a) { LK_ILANES4(int32_t(uint32_t(a.v[i]) >> k)); }
+// Truncating conversion; callers only pass integral values in int32 range.
+inline I32x4 to_int(F32x4 a) { LK_ILANES4(int32_t(a.v[i])); }
+#undef LK_ILANES4
+inline F32x4 to_float(I32x4 a) { F32x4 r; for (int i = 0; i < 4; ++i) r.v[i] = float(a.v[i]); return r; }
+inline I32x4 bits(F32x4 a) { I32x4 r; std::memcpy(r.v, a.v, 16); return r; }
+inline F32x4 from_bits(I32x4 a) { F32x4 r; std::memcpy(r.v, a.v, 16); return r; }
+// mask ? a : b, bitwise.
+inline F32x4 select(I32x4 mask, F32x4 a, F32x4 b) {
+  return from_bits((mask & bits(a)) | andnot(mask, bits(b)));
+}
+
+inline F64x2 splat_d(double x) { return {{x, x}}; }
+inline F64x2 operator+(F64x2 a, F64x2 b) { return {{a.v[0] + b.v[0], a.v[1] + b.v[1]}}; }
+inline F64x2 operator-(F64x2 a, F64x2 b) { return {{a.v[0] - b.v[0], a.v[1] - b.v[1]}}; }
+inline F64x2 operator*(F64x2 a, F64x2 b) { return {{a.v[0] * b.v[0], a.v[1] * b.v[1]}}; }
+inline F64x2 promote_lo(F32x4 a) { return {{double(a.v[0]), double(a.v[1])}}; }
+inline F64x2 promote_hi(F32x4 a) { return {{double(a.v[2]), double(a.v[3])}}; }
+inline F32x4 demote(F64x2 lo, F64x2 hi) {
+  return {{float(lo.v[0]), float(lo.v[1]), float(hi.v[0]), float(hi.v[1])}};
+}
+
+inline float lane(F32x4 a, int i) { return a.v[i]; }
+inline double lane(F64x2 a, int i) { return a.v[i]; }
+
+}  // namespace lk::vec_scalar

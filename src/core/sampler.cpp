@@ -1,0 +1,313 @@
+// One sampling step: validation, logit processing, the stage chain, the
+// seeded draw and the log-probabilities of the result (contract in sampler.h).
+#include "sampler.h"
+
+#include "kernels/kernels.h"
+#include "rows.h"
+#include "sampling_candidates.h"
+#include "sampling_masses.h"
+#include "scalar_math.h"
+
+namespace lk {
+namespace {
+constexpr float kInf = __builtin_inff();
+constexpr int32_t kMaxMirostatM = 1024;  // v1 sorts its top m: keep that small
+constexpr size_t kMaxVocab = size_t(1) << 23;  // keeps every mass sum (each <= 2^30) exact in float64
+
+bool in_unit(double x) { return x >= 0 && x <= 1; }  // false for NaN
+bool finite_nonneg(double x) { return x >= 0 && x < __builtin_inf(); }
+
+bool stage_enabled(SamplerStage s, const SamplerConfig& cfg) {
+  switch (s) {
+    case SamplerStage::kTopK: return cfg.top_k > 0;
+    case SamplerStage::kTopP: return cfg.top_p < 1;
+    case SamplerStage::kMinP: return cfg.min_p > 0;
+    case SamplerStage::kTypicalP: return cfg.typical_p < 1;
+    case SamplerStage::kTopNSigma: return cfg.top_n_sigma > 0;
+    case SamplerStage::kEpsilon: return cfg.epsilon > 0;
+    case SamplerStage::kEta: return cfg.eta > 0;
+    case SamplerStage::kXtc: return cfg.xtc_probability > 0 && cfg.xtc_threshold <= 0.5;
+    case SamplerStage::kTemperature: return cfg.temperature != 1.0 || cfg.dynatemp_range > 0;
+  }
+  return false;
+}
+
+Status check_order(const SamplerConfig& cfg) {
+  if (cfg.order.size == 0) return Status::Ok();
+  bool seen[kStageCount] = {};
+  for (size_t i = 0; i < cfg.order.size; ++i) {
+    const int32_t s = int32_t(cfg.order.data[i]);
+    if (s < 0 || size_t(s) >= kStageCount || seen[s]) return Status::Error(StatusCode::kBadOrder, i);
+    seen[s] = true;
+  }
+  for (size_t s = 0; s < kStageCount; ++s)
+    if (!seen[s] && stage_enabled(SamplerStage(s), cfg)) return Status::Error(StatusCode::kBadOrder, cfg.order.size);
+  return Status::Ok();
+}
+
+Status check_tokens(Span<int32_t> list, size_t vocab, StatusCode code) {
+  for (size_t i = 0; i < list.size; ++i)
+    if (list.data[i] < 0 || size_t(list.data[i]) >= vocab) return Status::Error(code, i);
+  return Status::Ok();
+}
+
+// A list of token sequences: offsets ascend strictly from 0 to the token
+// count, so every sequence is non-empty and they tile the tokens exactly.
+Status check_sequences(Span<int32_t> tokens, Span<uint32_t> offsets, StatusCode code) {
+  if (offsets.size == 0) return tokens.size == 0 ? Status::Ok() : Status::Error(code);
+  if (offsets.data[0] != 0 || offsets.data[offsets.size - 1] != tokens.size) return Status::Error(code);
+  for (size_t i = 0; i + 1 < offsets.size; ++i)
+    if (offsets.data[i + 1] <= offsets.data[i]) return Status::Error(code, i);
+  return Status::Ok();
+}
+
+// Log-probability of candidate i under the weights of c at temperature t.
+double final_logprob(const Candidates& c, size_t i, double t) {
+  if (c.z_max == kInf) return c.z[i] == kInf ? -dlog(c.w_sum) : -kInf;
+  return (double(c.z[i]) - double(c.z_max)) / t - dlog(c.w_sum);
+}
+
+// The n best of c in rank order (logit desc, ties lower id), without
+// sorting the list: one selection, then an insertion sort of <= 20.
+int32_t top_alternatives(const Candidates& c, size_t n, SamplerWorkspace::Impl& ws, int32_t* pos) {
+  const size_t m = top_positions(c.z, c.n, n, ws);
+  for (size_t k = 0; k < m; ++k) {
+    // Positions arrive in id order, so a stable insertion by logit ranks ties by id.
+    const uint32_t i = ws.positions[k];
+    size_t j = k;
+    while (j > 0 && c.z[pos[j - 1]] < c.z[i]) {
+      pos[j] = pos[j - 1];
+      --j;
+    }
+    pos[j] = int32_t(i);
+  }
+  return int32_t(m);
+}
+
+Status draw_token(Candidates& c, double t, uint64_t bits53, StepContext& ctx, size_t* chosen) {
+  ensure_weights(c, t, ctx);
+  const double total = total_mass(c, ctx);
+  if (total == 0) return Status::Error(StatusCode::kNoTokenLeft);
+  const double target = double(scale_draw(bits53, uint64_t(total)));
+  *chosen = draw_position(c.w, ctx.ws.blocks.data(), c.n, target);
+  return Status::Ok();
+}
+}  // namespace
+
+SamplerWorkspace::SamplerWorkspace() : impl_(new Impl) {}
+SamplerWorkspace::~SamplerWorkspace() = default;
+
+void SamplerWorkspace::Impl::reserve(size_t vocab) {
+  if (keys.size() >= vocab) return;
+  for (int b = 0; b < 2; ++b) {
+    ids[b].resize(vocab);
+    z[b].resize(vocab);
+    w[b].resize(vocab);
+  }
+  keys.resize(vocab);
+  positions.resize(vocab + 4);
+  head_w.resize(vocab);
+  blocks.resize(vocab / kMassBlock + 1);
+  token_counts.resize(vocab, 0);
+}
+
+Status validate_sampler_config(const SamplerConfig& cfg, size_t vocab) {
+  using S = StatusCode;
+  if (vocab == 0) return Status::Error(S::kEmpty);
+  if (vocab > kMaxVocab) return Status::Error(S::kBadShape);
+  Status st = check_temperature(cfg.temperature);
+  if (!st.ok()) return st;
+  if (cfg.top_k < 0) return Status::Error(S::kBadTopK);
+  if (!in_unit(cfg.top_p)) return Status::Error(S::kBadTopP);
+  if (!in_unit(cfg.min_p)) return Status::Error(S::kBadMinP);
+  if (!in_unit(cfg.typical_p)) return Status::Error(S::kBadTypicalP);
+  if (!(cfg.epsilon >= 0 && cfg.epsilon < 1)) return Status::Error(S::kBadEpsilon);
+  if (!(cfg.eta >= 0 && cfg.eta < 1)) return Status::Error(S::kBadEta);
+  if (!finite_nonneg(cfg.top_n_sigma)) return Status::Error(S::kBadTopNSigma);
+  if (!in_unit(cfg.xtc_probability) || !in_unit(cfg.xtc_threshold)) return Status::Error(S::kBadXtc);
+  if (!finite_nonneg(cfg.dynatemp_range) || !finite_nonneg(cfg.dynatemp_exponent))
+    return Status::Error(S::kBadDynamicTemperature);
+  if (!(cfg.repetition_penalty > 0 && cfg.repetition_penalty < kInf) ||
+      !(cfg.frequency_penalty > -kInf && cfg.frequency_penalty < kInf) ||
+      !(cfg.presence_penalty > -kInf && cfg.presence_penalty < kInf) || cfg.penalty_last_n < -1)
+    return Status::Error(S::kBadPenalty);
+  if (cfg.top_logprobs < 0 || cfg.top_logprobs > kMaxTopLogprobs) return Status::Error(S::kBadTopLogprobs);
+  for (size_t i = 0; i < cfg.logit_bias.size; ++i) {
+    const TokenBias& b = cfg.logit_bias.data[i];
+    if (b.token < 0 || size_t(b.token) >= vocab || b.value != b.value) return Status::Error(S::kBadBias, i);
+  }
+  st = check_tokens(cfg.banned_tokens, vocab, S::kBadMaskToken);
+  if (!st.ok()) return st;
+  if (cfg.restrict_to_allowed) {
+    st = check_tokens(cfg.allowed_tokens, vocab, S::kBadMaskToken);
+    if (!st.ok()) return st;
+  }
+  if (cfg.token_bitmask.size != 0 && cfg.token_bitmask.size < (vocab + 31) / 32)
+    return Status::Error(S::kBitmaskTooShort);
+  for (Span<int32_t> list : {cfg.begin_suppress_tokens, cfg.eos_tokens, cfg.bad_words}) {
+    st = check_tokens(list, vocab, S::kBadMaskToken);
+    if (!st.ok()) return st;
+  }
+  if (cfg.min_new_tokens < 0 || cfg.min_length < 0) return Status::Error(S::kBadMinLength);
+  if (cfg.no_repeat_ngram_size < 0) return Status::Error(S::kBadBadWords);
+  st = check_sequences(cfg.bad_words, cfg.bad_words_offsets, S::kBadBadWords);
+  if (!st.ok()) return st;
+  if (!(cfg.dry_multiplier >= 0 && cfg.dry_multiplier < kInf) || !(cfg.dry_base > 0 && cfg.dry_base < kInf) ||
+      cfg.dry_allowed_length < 0 || cfg.dry_penalty_last_n < -1)
+    return Status::Error(S::kBadDry);
+  st = check_tokens(cfg.dry_breakers, vocab, S::kBadDry);
+  if (!st.ok()) return st;
+  st = check_sequences(cfg.dry_breakers, cfg.dry_breakers_offsets, S::kBadDry);
+  if (!st.ok()) return st;
+  if (cfg.mirostat < 0 || cfg.mirostat > 2 || !finite_nonneg(cfg.mirostat_tau) ||
+      !finite_nonneg(cfg.mirostat_eta) || cfg.mirostat_m < 1 || cfg.mirostat_m > kMaxMirostatM)
+    return Status::Error(S::kBadMirostat);
+  return check_order(cfg);
+}
+
+namespace {
+constexpr double kLn2 = 0.69314718055994530942;
+
+double mirostat_mu(const SamplerConfig& cfg, const SequenceState& seq) {
+  return seq.mirostat_mu == seq.mirostat_mu ? seq.mirostat_mu : 2 * cfg.mirostat_tau;
+}
+
+// Steps 1-4 of sampler.h: leaves the final candidates in c, with weights at
+// ctx.temperature, and the step's token draw in *bits53. seq.rng advances
+// only on success.
+Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& ctx, Candidates& c,
+                 uint64_t* bits53) {
+  const SamplerConfig& cfg = ctx.cfg;
+  Status st = validate_sampler_config(cfg, vocab);
+  if (!st.ok()) return st;
+  st = check_tokens(Span<int32_t>{seq.history.data(), seq.history.size()}, vocab, StatusCode::kBadHistoryToken);
+  if (!st.ok()) return st;
+  if (seq.prompt_length > seq.history.size()) return Status::Error(StatusCode::kBadShape);
+  SamplerWorkspace::Impl& ws = ctx.ws;
+  ws.reserve(vocab);
+  ws.raw_norm_valid = false;
+  process_logits(logits, vocab, cfg, seq, ws);
+
+  // One pass finds NaN, the maximum and (for greedy) its first position.
+  const Argmax top = active_kernels().argmax(logits, vocab);
+  if (top.nan_index != SIZE_MAX) return Status::Error(StatusCode::kNaN, top.nan_index);
+  if (top.value == -kInf) return Status::Error(StatusCode::kNoTokenLeft);
+
+  ctx.min_keep = cfg.min_keep > 1 ? size_t(cfg.min_keep) : 1;
+  ctx.vocab = vocab;
+  *bits53 = seq.rng.next_bits53();
+  ctx.u_aux = seq.rng.next_uniform();
+  c.z = logits;
+  c.n = vocab;
+  c.w = ws.w[0].data();
+  ws.cur = 0;
+  if (is_greedy_temperature(cfg.temperature) && cfg.dynatemp_range == 0) {
+    // Greedy: the first maximum alone is the final distribution.
+    const uint32_t first = uint32_t(top.index);
+    compact_positions(c, ctx, &first, 1, [](size_t) { return true; });
+  } else if (cfg.mirostat != 0) {
+    apply_stage(SamplerStage::kTemperature, c, ctx);
+    mirostat_filter(c, ctx, mirostat_mu(cfg, seq));
+  } else {
+    const SamplerStage* order = cfg.order.size ? cfg.order.data : kDefaultOrder;
+    const size_t stages = cfg.order.size ? cfg.order.size : kStageCount;
+    for (size_t s = 0; s < stages; ++s) apply_stage(order[s], c, ctx);
+  }
+  ensure_weights(c, ctx.temperature, ctx);
+  return Status::Ok();
+}
+}  // namespace
+
+Status sampler_distribution(float* logits, size_t vocab, const SamplerConfig& cfg, SequenceState& seq,
+                            SamplerWorkspace& workspace, int32_t* ids, float* probs, size_t* count) {
+  StepContext ctx{cfg, workspace.impl()};
+  Candidates c;
+  uint64_t bits53;
+  Status st = run_chain(logits, vocab, seq, ctx, c, &bits53);
+  if (!st.ok()) return st;
+  // Masked tokens (-inf) may still be candidates when no stage cut them; they
+  // are not part of the distribution (probability exactly 0 by the mask).
+  const double inv_sum = 1.0 / c.w_sum;
+  size_t kept = 0;
+  for (size_t i = 0; i < c.n; ++i) {
+    if (c.z[i] == -__builtin_inff()) continue;
+    ids[kept] = c.id(i);
+    probs[kept] = float(double(c.w[i]) * inv_sum);
+    ++kept;
+  }
+  *count = kept;
+  return Status::Ok();
+}
+
+Status sample_batch(float* logits, size_t rows, size_t vocab, const SamplerConfig& cfg, SequenceState* seqs,
+                    SamplerWorkspace& ws, SampleResult* out) {
+  for (size_t r = 0; r < rows; ++r) {
+    Status st = sample_logits(logits + r * vocab, vocab, cfg, seqs[r], ws, out + r);
+    if (!st.ok()) return Status::Error(st.code, st.code == StatusCode::kNaN ? r * vocab + st.index : r);
+  }
+  return Status::Ok();
+}
+
+Status sample_logits(float* logits, size_t vocab, const SamplerConfig& cfg, SequenceState& seq,
+                     SamplerWorkspace& workspace, SampleResult* out) {
+  SamplerWorkspace::Impl& ws = workspace.impl();
+  StepContext ctx{cfg, ws};
+  Candidates c;
+  uint64_t bits53;
+  Status st = run_chain(logits, vocab, seq, ctx, c, &bits53);
+  if (!st.ok()) return st;
+  size_t chosen = 0;
+  st = draw_token(c, ctx.temperature, bits53, ctx, &chosen);
+  if (!st.ok()) return st;
+  *out = SampleResult();
+  const double t = ctx.temperature;
+  out->token = c.id(chosen);
+  size_t live = 0;  // masked (-inf) candidates that no stage cut are not counted
+  for (size_t i = 0; i < c.n; ++i) live += c.z[i] != -__builtin_inff();
+  out->candidates = live;
+  out->logprob = final_logprob(c, chosen, t);
+  if (cfg.mirostat != 0 && !is_greedy_temperature(cfg.temperature)) {
+    const double surprise = -out->logprob / kLn2;
+    seq.mirostat_mu = mirostat_mu(cfg, seq) - cfg.mirostat_eta * (surprise - cfg.mirostat_tau);
+  }
+  if (cfg.compute_entropy) out->entropy = candidates_entropy(c, t);
+
+  const bool need_raw = cfg.compute_raw_logprob || (cfg.top_logprobs > 0 && !cfg.top_logprobs_final);
+  float raw_max = ws.raw_max;
+  double raw_log_sum = ws.raw_log_sum;
+  if (need_raw && !ws.raw_norm_valid) {
+    RowNorm norm;
+    row_norm(logits, vocab, 1.0, &norm);  // cannot fail: T = 1 and no NaN
+    raw_max = norm.max;
+    raw_log_sum = norm.log_sum;
+  }
+  auto raw_logprob = [&](int32_t token) {
+    const float z = logits[token];
+    if (raw_max == kInf) return z == kInf ? -raw_log_sum : -double(kInf);
+    return (double(z) - double(raw_max)) - raw_log_sum;
+  };
+  if (cfg.compute_raw_logprob) out->raw_logprob = raw_logprob(out->token);
+
+  if (cfg.top_logprobs > 0) {
+    int32_t pos[kMaxTopLogprobs];
+    if (cfg.top_logprobs_final) {
+      out->top_count = top_alternatives(c, size_t(cfg.top_logprobs), ws, pos);
+      for (int32_t i = 0; i < out->top_count; ++i) {
+        out->top_tokens[i] = c.id(size_t(pos[i]));
+        out->top_logprobs[i] = final_logprob(c, size_t(pos[i]), t);
+      }
+    } else {
+      Candidates row;
+      row.z = logits;
+      row.n = vocab;
+      out->top_count = top_alternatives(row, size_t(cfg.top_logprobs), ws, pos);
+      for (int32_t i = 0; i < out->top_count; ++i) {
+        out->top_tokens[i] = pos[i];
+        out->top_logprobs[i] = raw_logprob(pos[i]);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace lk

@@ -1,0 +1,56 @@
+// A sampler for one generated sequence: its configuration (with owned copies
+// of every list), its state (history, RNG position, mirostat mu) and its
+// scratch memory, with llama.cpp-style sample / accept / reset, and the
+// state saved and restored as plain JSON so that generation resumes exactly.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sampler.h"
+
+namespace lk {
+
+class Sampler {
+ public:
+  // The RNG stream (seed, stream) starts at draw 0.
+  explicit Sampler(uint64_t seed = 0, uint64_t stream = 0);
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  // Copies cfg and every list it points to (cfg's spans need not outlive the call).
+  void configure(const SamplerConfig& cfg);
+  const SamplerConfig& config() const { return cfg_; }
+
+  // Replaces the history by a prompt (counted as prompt, not generated).
+  void set_prompt(const int32_t* tokens, size_t count);
+  // One step on a row of `vocab` logits (processed in place); does not accept.
+  Status sample(float* logits, size_t vocab, SampleResult* out);
+  // The final distribution the next sample would draw from (advances the RNG like a step).
+  Status distribution(float* logits, size_t vocab, int32_t* ids, float* probs, size_t* count);
+  // Appends a generated token to the history.
+  void accept(int32_t token) { state_.accept(token); }
+  // Back to the start: empty history, draw 0 of the same stream, mu unset.
+  void reset();
+
+  // {"version":1,"seed":"..","stream":"..","counter":"..","promptLength":n,
+  //  "mirostatMu":x|null,"history":[..]}: 64-bit integers as decimal strings
+  // (exact in JavaScript), mu with 17 significant digits (exact round trip).
+  std::string save() const;
+  // Restores a save(); on kBadState the sampler is unchanged.
+  Status restore(const std::string& json);
+
+  SequenceState& state() { return state_; }
+
+ private:
+  SamplerConfig cfg_;
+  SequenceState state_;
+  SamplerWorkspace ws_;
+  std::vector<TokenBias> bias_;
+  std::vector<int32_t> banned_, allowed_, begin_suppress_, eos_, bad_words_, dry_breakers_;
+  std::vector<uint32_t> bitmask_, bad_words_offsets_, dry_breakers_offsets_;
+  std::vector<SamplerStage> order_;
+};
+
+}  // namespace lk

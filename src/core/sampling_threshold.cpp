@@ -1,0 +1,87 @@
+#include "sampling_threshold.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "sampling_masses.h"
+#include "sampling_vec.h"
+
+namespace lk {
+
+float sample_threshold(const float* z, size_t n, size_t k, std::vector<float>& scratch) {
+  constexpr size_t kSample = 1024;
+  scratch.resize(kSample);
+  for (size_t i = 0; i < kSample; ++i) scratch[i] = z[i * n / kSample];
+  // Rank r in the sample stands for about (r + 1)·n/1024 entries of the row:
+  // aim at twice k plus a margin of 16 sample steps.
+  size_t r = 2 * k * kSample / n + 16;
+  if (r >= kSample) r = kSample - 1;
+  std::nth_element(scratch.begin(), scratch.begin() + ptrdiff_t(r), scratch.end(), std::greater<float>());
+  return scratch[r];
+}
+
+namespace {
+// Lane offsets of the set bits of each 4-bit mask, for a branch-free append.
+const uint8_t kLanes[16][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0},
+                               {2, 0, 0, 0}, {0, 2, 0, 0}, {1, 2, 0, 0}, {0, 1, 2, 0},
+                               {3, 0, 0, 0}, {0, 3, 0, 0}, {1, 3, 0, 0}, {0, 1, 3, 0},
+                               {2, 3, 0, 0}, {0, 2, 3, 0}, {1, 2, 3, 0}, {0, 1, 2, 3}};
+
+// Appends base + lane for every set bit of `hits` (4 bits) at out[m]; returns the new m.
+inline size_t append_lanes(uint32_t* out, size_t m, uint32_t base, int hits) {
+  for (int l = 0; l < 4; ++l) out[m + size_t(l)] = base + kLanes[hits][l];
+  return m + size_t(__builtin_popcount(unsigned(hits)));
+}
+}  // namespace
+
+MassSplit mass_at_least(const float* z, const float* w, size_t n, float t, uint32_t* out) {
+  using namespace vec;
+  const F32x4 vt = splat(t), zero = splat(0.0f);
+  const F64x2 scale = splat_d(kMassScale), magic = splat_d(0x1p52);
+  F64x2 all0 = splat_d(0.0), all1 = all0, at0 = all0, at1 = all0;
+  size_t i = 0, m = 0;
+  for (; i + 4 <= n; i += 4) {
+    const F32x4 v = load(w + i);
+    const I32x4 below = lt(load(z + i), vt);
+    const F32x4 kept = select(below, zero, v);
+    all0 = all0 + (((promote_lo(v) * scale) + magic) - magic);
+    all1 = all1 + (((promote_hi(v) * scale) + magic) - magic);
+    at0 = at0 + (((promote_lo(kept) * scale) + magic) - magic);
+    at1 = at1 + (((promote_hi(kept) * scale) + magic) - magic);
+    m = append_lanes(out, m, uint32_t(i), movemask(below) ^ 0xf);
+  }
+  // Integers below 2^53: the lane order does not matter.
+  MassSplit r{(lane(all0, 0) + lane(all0, 1)) + (lane(all1, 0) + lane(all1, 1)),
+              (lane(at0, 0) + lane(at0, 1)) + (lane(at1, 0) + lane(at1, 1)), 0};
+  for (; i < n; ++i) {
+    r.total += mass_of(w[i]);
+    if (z[i] >= t) {
+      r.at_least += mass_of(w[i]);
+      out[m++] = uint32_t(i);
+    }
+  }
+  r.count = m;
+  return r;
+}
+
+size_t gather_at_least(const float* z, size_t n, float t, uint32_t* o) {
+  using namespace vec;
+  size_t m = 0;
+  const F32x4 vt = splat(t);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    // Lanes below t are the common case: test 16 at once, look closer only on a hit.
+    const int b0 = movemask(lt(load(z + i), vt)), b1 = movemask(lt(load(z + i + 4), vt));
+    const int b2 = movemask(lt(load(z + i + 8), vt)), b3 = movemask(lt(load(z + i + 12), vt));
+    if ((b0 & b1 & b2 & b3) == 0xf) continue;
+    m = append_lanes(o, m, uint32_t(i), b0 ^ 0xf);
+    m = append_lanes(o, m, uint32_t(i + 4), b1 ^ 0xf);
+    m = append_lanes(o, m, uint32_t(i + 8), b2 ^ 0xf);
+    m = append_lanes(o, m, uint32_t(i + 12), b3 ^ 0xf);
+  }
+  for (; i < n; ++i)
+    if (z[i] >= t) o[m++] = uint32_t(i);
+  return m;
+}
+
+}  // namespace lk

@@ -1,0 +1,31 @@
+// Cheap pre-selection for "the k best of a long row": a threshold guessed
+// from a fixed sample of the row, then one vector pass that gathers every
+// position at or above it. The caller selects exactly among the gathered
+// (and falls back to the whole row if fewer than k were gathered), so the
+// guess only ever affects speed, never the result.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace lk {
+
+// A value t such that about 2k + 16·n/1024 entries of z are >= t, from
+// 1024 evenly spaced entries. Only meaningful for n >= 4096.
+float sample_threshold(const float* z, size_t n, size_t k, std::vector<float>& scratch);
+
+// Total mass Σ mass_of(w_i) and the mass of the entries with z_i >= t
+// (sampling_masses.h; both exact), and as gather_at_least the positions of
+// those entries into out (room for n + 4), in one vector pass.
+struct MassSplit {
+  double total;
+  double at_least;
+  size_t count;  // positions written
+};
+MassSplit mass_at_least(const float* z, const float* w, size_t n, float t, uint32_t* out);
+
+// Writes the positions i (ascending) with z[i] >= t to out (room for n + 4)
+// and returns their count. Vectorised; the same positions on every backend.
+size_t gather_at_least(const float* z, size_t n, float t, uint32_t* out);
+
+}  // namespace lk
