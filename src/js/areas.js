@@ -1,0 +1,15 @@
+// Every area adds its methods to Logitkit here, once, for both entry points.
+// Entries import Logitkit from this module (not from logitkit.js), so the
+// installation cannot be dropped as an unused side effect.
+import { Logitkit } from './logitkit.js';
+import { installCalibration } from './calibration.js';
+import { installClassify } from './classify.js';
+import { installLosses } from './losses.js';
+import { installSampler } from './sampler.js';
+
+installLosses(Logitkit);
+installCalibration(Logitkit);
+installClassify(Logitkit);
+installSampler(Logitkit);
+
+export { Logitkit };

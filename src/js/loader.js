@@ -1,0 +1,84 @@
+// Finds, fetches and instantiates one of the two wasm builds.
+// The SIMD build is chosen when WebAssembly.validate accepts a probe module
+// that uses a v128 instruction (the tfjs-backend-wasm approach); the
+// baseline build runs everywhere else.
+import { Logitkit } from './areas.js';
+import createSimd from '../../build/wasm/logitkit_simd.mjs';
+import createBaseline from '../../build/wasm/logitkit_baseline.mjs';
+
+// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt))
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export const WASM_FILES = { simd: 'logitkit-simd.wasm', baseline: 'logitkit-baseline.wasm' };
+
+export function simdSupported() {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+const isNode = typeof process === 'object' && process.versions != null && process.versions.node != null;
+
+async function readBytes(location) {
+  const href = typeof location === 'string' ? location : location.href;
+  if (isNode && !/^https?:/.test(href)) {
+    // A variable specifier keeps bundlers from following this Node-only import.
+    const fsName = 'node:fs/promises';
+    const urlName = 'node:url';
+    const fs = await import(fsName);
+    const path = href.startsWith('file:') ? (await import(urlName)).fileURLToPath(href) : href;
+    return fs.readFile(path);
+  }
+  const response = await fetch(href, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`logitkit: could not fetch ${href} (HTTP ${response.status})`);
+  return response.arrayBuffer();
+}
+
+/**
+ * @param {object} options
+ * @param {(file: string) => (string|URL)} defaultLocation where the packaged .wasm files live
+ */
+export async function instantiate(options, defaultLocation) {
+  const opts = options ?? {};
+  if (typeof opts !== 'object') throw new TypeError('load(options): options must be an object');
+  const { simd = 'auto', wasmUrl, wasmBinary } = opts;
+  if (simd !== 'auto' && typeof simd !== 'boolean') {
+    throw new TypeError(`load(options): options.simd must be true, false or 'auto' (got ${String(simd)})`);
+  }
+  let useSimd = simd === 'auto' ? simdSupported() : simd;
+  if (useSimd && !simdSupported()) {
+    throw new RangeError('load(options): options.simd is true but this engine has no WebAssembly SIMD');
+  }
+  const exactFile = wasmBinary != null || (wasmUrl != null && typeof wasmUrl !== 'function');
+  if (exactFile && simd === 'auto') {
+    throw new TypeError(
+      "load(options): with options.wasmBinary or a single options.wasmUrl, set options.simd to true or false to say which build it is",
+    );
+  }
+  let bytes = wasmBinary;
+  if (bytes != null) {
+    if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) {
+      throw new TypeError('load(options): options.wasmBinary must be an ArrayBuffer or a Uint8Array');
+    }
+  } else {
+    const file = useSimd ? WASM_FILES.simd : WASM_FILES.baseline;
+    const location = typeof wasmUrl === 'function' ? wasmUrl(file) : (wasmUrl ?? defaultLocation(file));
+    if (typeof location !== 'string' && !(location instanceof URL)) {
+      throw new TypeError('load(options): options.wasmUrl must be a string, a URL or a function (file) => URL');
+    }
+    bytes = await readBytes(location);
+  }
+  const factory = useSimd ? createSimd : createBaseline;
+  try {
+    return await factory({ wasmBinary: bytes });
+  } catch (err) {
+    throw new Error(`logitkit: could not instantiate the ${useSimd ? 'SIMD' : 'baseline'} wasm: ${err?.message ?? err}`);
+  }
+}
+
+/** Instantiates the chosen build and wraps it; the entry points differ only in defaultLocation. */
+export async function loadLogitkit(options, defaultLocation) {
+  const simd = options?.simd === undefined || options?.simd === 'auto' ? simdSupported() : options.simd;
+  const module = await instantiate(options, defaultLocation);
+  return new Logitkit(module, simd);
+}

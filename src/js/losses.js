@@ -1,0 +1,156 @@
+// Loss functions with PyTorch semantics (src/core/losses.h): cross-entropy,
+// NLL, BCE with logits and KL divergence, from typed arrays.
+import { checkNumber, checkOptions, describe } from './errors.js';
+import { LogitBuffer } from './logitkit.js';
+
+const REDUCTIONS = { none: 0, mean: 1, sum: 2, batchmean: 3 };
+
+function reductionOf(value, allowBatchmean) {
+  const r = value ?? 'mean';
+  const allowed = allowBatchmean ? "'none', 'mean', 'sum' or 'batchmean'" : "'none', 'mean' or 'sum'";
+  if (typeof r !== 'string') throw new TypeError(`options.reduction must be ${allowed} (got ${describe(r)})`);
+  if (!(r in REDUCTIONS) || (r === 'batchmean' && !allowBatchmean)) {
+    throw new RangeError(`options.reduction must be ${allowed}, got '${r}'`);
+  }
+  return REDUCTIONS[r];
+}
+
+export function installLosses(Logitkit) {
+  const proto = Logitkit.prototype;
+
+  // Rows n and classes c of an [n × c] input from options.classes (or a default).
+  proto._lossShape = function (name, length, classes, fallback) {
+    const c = classes === undefined ? fallback : checkNumber('options.classes', classes, { min: 1, integer: true });
+    if (!Number.isInteger(c) || c < 1 || length % c !== 0) {
+      throw new RangeError(`${name}.length (${length}) must be a multiple of the class count (${c})`);
+    }
+    return { n: length / c, c };
+  };
+
+  proto._lossWeight = function (name, w, slot, lengths) {
+    if (w === undefined) return { ptr: 0, length: 0 };
+    const input = this._in(name, w, slot);
+    if (!lengths.includes(input.length)) {
+      throw new RangeError(`${name} must hold ${lengths.join(' or ')} elements, got ${input.length}`);
+    }
+    return input;
+  };
+
+  // Runs a loss binding; returns a number, or the per-sample Float32Array for 'none'.
+  proto._lossRun = function (reduction, perLength, out, call, ctx) {
+    const per = this._out('options.out', reduction === REDUCTIONS.none ? out : undefined, perLength, 1);
+    const resultPtr = this._scratchPtr(5, 8);
+    this._check(call(per.ptr, resultPtr), ctx);
+    if (reduction === REDUCTIONS.none) return per.finish();
+    return new Float64Array(this._m.HEAPU8.buffer, resultPtr, 1)[0];
+  };
+
+  function weightError(name) {
+    return (idx) => `${name}[${idx}] must be finite and >= 0`;
+  }
+  const targetError = (idx) => `target[${idx}] must be a probability in [0, 1]`;
+
+  /**
+   * torch.nn.functional.cross_entropy. target: Int32Array of class indices
+   * (n = target.length) or Float32Array of class probabilities (soft labels,
+   * same length as logits).
+   */
+  proto.crossEntropy = function (logits, target, options) {
+    const o = checkOptions('options', options);
+    const reduction = reductionOf(o.reduction, false);
+    const smoothing = o.labelSmoothing === undefined ? 0 : checkNumber('options.labelSmoothing', o.labelSmoothing, { min: 0, max: 1 });
+    const x = this._in('logits', logits, 0);
+    const probTargets = target instanceof Float32Array || target instanceof LogitBuffer;
+    if (!probTargets && !(target instanceof Int32Array)) {
+      throw new TypeError(`target must be an Int32Array of class indices or a Float32Array of probabilities (got ${describe(target)})`);
+    }
+    if (probTargets) {
+      if (o.ignoreIndex !== undefined) throw new RangeError('options.ignoreIndex applies to class-index targets only (as in PyTorch)');
+      const { n, c } = this._lossShape('logits', x.length, o.classes, x.length);
+      const t = this._in('target', target, 2);
+      if (t.length !== x.length) throw new RangeError(`target must hold ${x.length} probabilities (one per logit), got ${t.length}`);
+      const w = this._lossWeight('options.weight', o.weight, 3, [c]);
+      return this._lossRun(reduction, n, o.out, (per, res) =>
+        this._m.crossEntropyProbs(x.ptr, n, c, t.ptr, w.ptr, smoothing, reduction, per, res), {
+        cols: c, other: weightError('options.weight'), probability: targetError,
+      });
+    }
+    const n = target.length;
+    const c = n === 0 ? (o.classes ?? 1) : x.length / n;
+    if (!Number.isInteger(c) || c < 1 || (o.classes !== undefined && o.classes !== c)) {
+      throw new RangeError(`logits.length (${x.length}) must be target.length (${n}) × the class count${o.classes !== undefined ? ` (${o.classes})` : ''}`);
+    }
+    const ignoreIndex = o.ignoreIndex === undefined ? -100 : checkNumber('options.ignoreIndex', o.ignoreIndex, { integer: true, min: -(2 ** 31), max: 2 ** 31 - 1 });
+    const t = this._in('target', target, 2, Int32Array);
+    const w = this._lossWeight('options.weight', o.weight, 3, [c]);
+    return this._lossRun(reduction, n, o.out, (per, res) =>
+      this._m.crossEntropy(x.ptr, n, c, t.ptr, w.ptr, ignoreIndex, smoothing, reduction, per, res), {
+      cols: c,
+      label: (i) => `target[${i}] = ${target[i]} is not a class index in [0, ${c}) nor options.ignoreIndex (${ignoreIndex})`,
+      other: weightError('options.weight'),
+    });
+  };
+
+  /** torch.nn.functional.nll_loss on log-probabilities [n × c] with class-index targets. */
+  proto.nllLoss = function (logProbs, target, options) {
+    const o = checkOptions('options', options);
+    const reduction = reductionOf(o.reduction, false);
+    const x = this._in('logProbs', logProbs, 0);
+    if (!(target instanceof Int32Array)) throw new TypeError(`target must be an Int32Array of class indices (got ${describe(target)})`);
+    const n = target.length;
+    const c = n === 0 ? 1 : x.length / n;
+    if (!Number.isInteger(c) || c < 1) throw new RangeError(`logProbs.length (${x.length}) must be target.length (${n}) × the class count`);
+    const ignoreIndex = o.ignoreIndex === undefined ? -100 : checkNumber('options.ignoreIndex', o.ignoreIndex, { integer: true, min: -(2 ** 31), max: 2 ** 31 - 1 });
+    const t = this._in('target', target, 2, Int32Array);
+    const w = this._lossWeight('options.weight', o.weight, 3, [c]);
+    return this._lossRun(reduction, n, o.out, (per, res) =>
+      this._m.nllLoss(x.ptr, n, c, t.ptr, w.ptr, ignoreIndex, reduction, per, res), {
+      input: 'logProbs', cols: c,
+      label: (i) => `target[${i}] = ${target[i]} is not a class index in [0, ${c}) nor options.ignoreIndex (${ignoreIndex})`,
+      other: weightError('options.weight'),
+    });
+  };
+
+  /**
+   * torch.nn.functional.binary_cross_entropy_with_logits over [n × classes];
+   * classes defaults to posWeight's length, else 1.
+   */
+  proto.bceWithLogits = function (logits, target, options) {
+    const o = checkOptions('options', options);
+    const reduction = reductionOf(o.reduction, false);
+    const x = this._in('logits', logits, 0);
+    const fallback = o.posWeight instanceof Float32Array || o.posWeight instanceof LogitBuffer ? o.posWeight.length : 1;
+    const { n, c } = this._lossShape('logits', x.length, o.classes, fallback);
+    const t = this._in('target', target, 2);
+    if (t.length !== x.length) throw new RangeError(`target must hold ${x.length} elements (one per logit), got ${t.length}`);
+    const w = this._lossWeight('options.weight', o.weight, 3, c === x.length ? [c] : [c, x.length]);
+    const pw = this._lossWeight('options.posWeight', o.posWeight, 4, [c]);
+    return this._lossRun(reduction, x.length, o.out, (per, res) =>
+      this._m.bceWithLogits(x.ptr, t.ptr, n, c, w.ptr, w.length, pw.ptr, reduction, per, res), {
+      cols: c, probability: targetError,
+      // The core reports posWeight[k] as index weight.length + k.
+      other: (i) => (i >= w.length ? weightError('options.posWeight')(i - w.length) : weightError('options.weight')(i)),
+    });
+  };
+
+  /**
+   * torch.nn.functional.kl_div(input, target): input holds log-probabilities;
+   * target probabilities (or log-probabilities with logTarget). 'batchmean'
+   * divides by the row count n = length / classes (classes default: one row).
+   */
+  proto.klDiv = function (input, target, options) {
+    const o = checkOptions('options', options);
+    const reduction = reductionOf(o.reduction, true);
+    const logTarget = o.logTarget ?? false;
+    if (typeof logTarget !== 'boolean') throw new TypeError(`options.logTarget must be a boolean (got ${describe(logTarget)})`);
+    const x = this._in('input', input, 0);
+    const { n, c } = this._lossShape('input', x.length, o.classes, x.length || 1);
+    const t = this._in('target', target, 2);
+    if (t.length !== x.length) throw new RangeError(`target must hold ${x.length} elements (one per input), got ${t.length}`);
+    return this._lossRun(reduction, x.length, o.out, (per, res) =>
+      this._m.klDiv(x.ptr, t.ptr, n, c, logTarget, reduction, per, res), {
+      input: 'input', cols: c,
+      probability: logTarget ? (i) => `target[${i}] must be a log-probability (not NaN or +Infinity)` : targetError,
+    });
+  };
+}

@@ -1,0 +1,370 @@
+// The sampler (src/core/sampler.h): every decoding control, sorting-free and
+// exact, seeded with a counter-based generator. A Sampler owns wasm memory
+// (dispose() it); its state (history, RNG position) saves to plain JSON.
+import { checkNumber, checkOptions, describe } from './errors.js';
+import { LogitBuffer } from './logitkit.js';
+
+const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+// Scalar options in the order of bind_sampler.cpp's Param table, with their
+// defaults (every control off) and the rule checked here.
+const PARAMS = [
+  ['temperature', 1, { min: 0, finite: true }],
+  ['dynatempRange', 0, { min: 0, finite: true }],
+  ['dynatempExponent', 1, { min: 0, finite: true }],
+  ['topK', 0, { min: 0, integer: true }],
+  ['topP', 1, { min: 0, max: 1 }],
+  ['minP', 0, { min: 0, max: 1 }],
+  ['typicalP', 1, { min: 0, max: 1 }],
+  ['topNSigma', 0, { min: 0, finite: true }],
+  ['epsilon', 0, { min: 0, max: 1, maxExclusive: true }],
+  ['eta', 0, { min: 0, max: 1, maxExclusive: true }],
+  ['xtcProbability', 0, { min: 0, max: 1 }],
+  ['xtcThreshold', 0.1, { min: 0, max: 1 }],
+  ['minKeep', 1, { min: 0, integer: true }],
+  ['repetitionPenalty', 1, { min: 0, minExclusive: true, finite: true }],
+  ['frequencyPenalty', 0, { finite: true }],
+  ['presencePenalty', 0, { finite: true }],
+  ['penaltyLastN', 64, { min: -1, integer: true }],
+  ['dryMultiplier', 0, { min: 0, finite: true }],
+  ['dryBase', 1.75, { min: 0, minExclusive: true, finite: true }],
+  ['dryAllowedLength', 2, { min: 0, integer: true }],
+  ['dryPenaltyLastN', -1, { min: -1, integer: true }],
+  ['minNewTokens', 0, { min: 0, integer: true }],
+  ['minLength', 0, { min: 0, integer: true }],
+  ['noRepeatNgramSize', 0, { min: 0, integer: true }],
+  ['mirostat', 0, { min: 0, max: 2, integer: true }],
+  ['mirostatTau', 5, { min: 0, finite: true }],
+  ['mirostatEta', 0.1, { min: 0, finite: true }],
+  ['mirostatM', 100, { min: 1, max: 1024, integer: true }],
+  ['topLogprobs', 0, { min: 0, max: 20, integer: true }],
+  ['topLogprobsFinal', false, 'boolean'],
+  ['rawLogprob', false, 'boolean'],
+  ['entropy', false, 'boolean'],
+];
+const RESTRICT_TO_ALLOWED = PARAMS.length; // the last slot: set when allowedTokens is given
+const LIST = { banned: 0, allowed: 1, beginSuppress: 2, eos: 3, badWords: 4, badWordsOffsets: 5, dryBreakers: 6, dryBreakersOffsets: 7, order: 8 };
+const STAGES = ['topK', 'topP', 'minP', 'typicalP', 'topNSigma', 'epsilon', 'eta', 'xtc', 'temperature'];
+const ORDERS = {
+  'llama.cpp': ['topNSigma', 'topK', 'typicalP', 'topP', 'minP', 'epsilon', 'eta', 'xtc', 'temperature'],
+  hf: ['temperature', 'topK', 'topP', 'minP', 'typicalP', 'epsilon', 'eta', 'topNSigma', 'xtc'],
+};
+const KNOWN = new Set([...PARAMS.map(([k]) => k), 'seed', 'stream', 'prompt', 'logitBias', 'bannedTokens', 'suppressTokens',
+  'allowedTokens', 'beginSuppressTokens', 'eosTokenId', 'badWords', 'dryBreakers', 'order']);
+const RESULT_DOUBLES = 46;
+
+function checkParam(name, v, rule) {
+  if (rule === 'boolean') {
+    if (typeof v !== 'boolean') throw new TypeError(`options.${name} must be a boolean (got ${describe(v)})`);
+    return v ? 1 : 0;
+  }
+  checkNumber(`options.${name}`, v, rule);
+  if (rule.finite && !Number.isFinite(v)) throw new RangeError(`options.${name} must be finite, got ${v}`);
+  if (rule.maxExclusive && v >= rule.max) throw new RangeError(`options.${name} must be < ${rule.max}, got ${v}`);
+  return v;
+}
+
+function tokenList(name, v) {
+  if (v === undefined) return new Int32Array(0);
+  if (typeof v === 'number') v = [v];
+  if (!(Array.isArray(v) || v instanceof Int32Array || v instanceof Uint32Array)) {
+    throw new TypeError(`options.${name} must be an array of token ids (got ${describe(v)})`);
+  }
+  const out = new Int32Array(v.length);
+  v.forEach((t, i) => {
+    if (!Number.isInteger(t) || t < 0 || t > 2 ** 31 - 1) throw new RangeError(`options.${name}[${i}] must be a token id (an integer >= 0), got ${t}`);
+    out[i] = t;
+  });
+  return out;
+}
+
+// Token sequences as (tokens, offsets) with offsets[0] = 0, one per sequence + 1.
+function sequences(name, v) {
+  if (v === undefined) return [new Int32Array(0), new Int32Array(0)];
+  if (!Array.isArray(v)) throw new TypeError(`options.${name} must be an array of token-id arrays (got ${describe(v)})`);
+  const parts = v.map((seq, i) => {
+    const t = tokenList(`${name}[${i}]`, seq);
+    if (t.length === 0) throw new RangeError(`options.${name}[${i}] must not be empty`);
+    return t;
+  });
+  const offsets = new Int32Array(parts.length + 1);
+  parts.forEach((p, i) => { offsets[i + 1] = offsets[i] + p.length; });
+  const tokens = new Int32Array(offsets[parts.length]);
+  parts.forEach((p, i) => tokens.set(p, offsets[i]));
+  return [tokens, parts.length ? offsets : new Int32Array(0)];
+}
+
+function biasEntries(v) {
+  if (v === undefined) return [];
+  let entries;
+  if (v instanceof Map) entries = [...v.entries()];
+  else if (Array.isArray(v)) entries = v;
+  else if (typeof v === 'object' && v !== null) entries = Object.entries(v);
+  else throw new TypeError(`options.logitBias must be an object {token: value}, a Map or an array of [token, value] (got ${describe(v)})`);
+  return entries.map((e, i) => {
+    if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`options.logitBias[${i}] must be a [token, value] pair`);
+    const token = Number(e[0]);
+    if (!Number.isInteger(token) || token < 0) throw new RangeError(`options.logitBias: token ${e[0]} must be an integer >= 0`);
+    if (typeof e[1] !== 'number' || Number.isNaN(e[1])) throw new RangeError(`options.logitBias[${token}] must be a number, got ${e[1]}`);
+    return [token, e[1]];
+  });
+}
+
+function orderOf(v) {
+  if (v === undefined) return new Int32Array(0);
+  const names = typeof v === 'string' ? ORDERS[v] : v;
+  if (names === undefined) throw new RangeError(`options.order must be 'llama.cpp', 'hf' or an array of stage names, got '${v}'`);
+  if (!Array.isArray(names)) throw new TypeError(`options.order must be 'llama.cpp', 'hf' or an array of stage names (got ${describe(v)})`);
+  return Int32Array.from(names, (s, i) => {
+    const k = STAGES.indexOf(s);
+    if (k < 0) throw new RangeError(`options.order[${i}] must be one of ${STAGES.join(', ')}, got '${s}'`);
+    return k;
+  });
+}
+
+function u64String(name, v) {
+  if (typeof v === 'bigint') {
+    if (v < 0n || v >= 2n ** 64n) throw new RangeError(`${name} must be in [0, 2^64), got ${v}`);
+    return v.toString();
+  }
+  if (typeof v === 'string' && /^[0-9]+$/.test(v) && BigInt(v) < 2n ** 64n) return v;
+  if (typeof v !== 'number') throw new TypeError(`${name} must be an integer, a BigInt or a decimal string (got ${describe(v)})`);
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be an integer in [0, 2^53) (or a BigInt), got ${v}`);
+  return String(v);
+}
+
+/** One generated sequence's sampler: configuration, history and RNG position. */
+export class Sampler {
+  #lk;
+  #handle;
+  #options;
+
+  constructor(lk, options) {
+    const o = checkOptions('sampler(options)', options);
+    for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new RangeError(`sampler(options): unknown option '${k}'`);
+    this.#lk = lk;
+    this.#options = o;
+    const params = new Float64Array(PARAMS.length + 1);
+    PARAMS.forEach(([name, def, rule], i) => { params[i] = o[name] === undefined ? Number(def) : checkParam(name, o[name], rule); });
+    params[RESTRICT_TO_ALLOWED] = o.allowedTokens === undefined ? 0 : 1;
+    const bias = biasEntries(o.logitBias);
+    const lists = {
+      banned: Int32Array.from([...tokenList('bannedTokens', o.bannedTokens), ...tokenList('suppressTokens', o.suppressTokens)]),
+      allowed: tokenList('allowedTokens', o.allowedTokens),
+      beginSuppress: tokenList('beginSuppressTokens', o.beginSuppressTokens),
+      eos: tokenList('eosTokenId', o.eosTokenId),
+      order: orderOf(o.order),
+    };
+    [lists.badWords, lists.badWordsOffsets] = sequences('badWords', o.badWords);
+    [lists.dryBreakers, lists.dryBreakersOffsets] = sequences('dryBreakers', o.dryBreakers);
+    const prompt = tokenList('prompt', o.prompt);
+    const seed = u64String('options.seed', o.seed ?? 0);
+    const stream = u64String('options.stream', o.stream ?? 0);
+
+    const m = lk._m;
+    this.#handle = new m.SamplerBinding(seed, stream);
+    const p = lk._scratchPtr(6, params.byteLength);
+    new Float64Array(m.HEAPU8.buffer, p, params.length).set(params);
+    this.#handle.setParams(p);
+    const tok = lk._in('logitBias', Int32Array.from(bias, (e) => e[0]), 7, Int32Array);
+    const val = lk._in('logitBias', Float32Array.from(bias, (e) => e[1]), 8);
+    this.#handle.setBias(tok.ptr, val.ptr, bias.length);
+    for (const [name, data] of Object.entries(lists)) {
+      const d = lk._in(`options.${name}`, data, 7, Int32Array);
+      this.#handle.setList(LIST[name], d.ptr, data.length);
+    }
+    this.#handle.apply(0, 0);
+    this.#setPrompt(prompt);
+    lk._registry.register(this, this.#handle, this);
+  }
+
+  #live() {
+    if (this.#handle === null) throw new TypeError('Sampler: used after dispose()');
+    return this.#handle;
+  }
+
+  #setPrompt(tokens) {
+    const d = this.#lk._in('prompt', tokens, 7, Int32Array);
+    this.#live().setPrompt(d.ptr, tokens.length);
+  }
+
+  #bitmask(options) {
+    const mask = options.bitmask;
+    if (mask === undefined) return { ptr: 0, words: 0 };
+    if (!(mask instanceof Uint32Array || mask instanceof Int32Array)) {
+      throw new TypeError(`options.bitmask must be a Uint32Array (XGrammar layout: bit i % 32 of word i / 32 set = allowed) (got ${describe(mask)})`);
+    }
+    return { ptr: this.#lk._in('options.bitmask', new Int32Array(mask.buffer, mask.byteOffset, mask.length), 9, Int32Array).ptr, words: mask.length };
+  }
+
+  #error(code, vocab) {
+    const lk = this.#lk;
+    const idx = lk._m.lastErrorIndex();
+    lk._check(code, {
+      cols: vocab,
+      noTokenLeft: 'no token left: every token was masked or filtered (check bannedTokens, allowedTokens, bitmask and logitBias)',
+      other: () => `sampler: ${lk._m.statusMessage(code)} (at index ${idx})`,
+    });
+  }
+
+  /**
+   * One step on one row of logits. A Float32Array is copied (left unchanged);
+   * a LogitBuffer is processed in place (it then holds the processed logits).
+   * The token is not appended to the history: call accept(token).
+   */
+  sample(logits, options) {
+    const o = checkOptions('options', options);
+    const h = this.#live();
+    const lk = this.#lk;
+    const x = lk._in('logits', logits, 0);
+    const mask = this.#bitmask(o);
+    const out = lk._scratchPtr(10, RESULT_DOUBLES * 8);
+    const code = h.sample(x.ptr, x.length, mask.ptr, mask.words, out);
+    if (code !== 0) this.#error(code, x.length);
+    const r = new Float64Array(lk._m.HEAPU8.buffer, out, RESULT_DOUBLES);
+    const top = [];
+    for (let i = 0; i < r[5]; i++) top.push({ token: r[6 + i], logprob: r[26 + i] });
+    return { token: r[0], logprob: r[1], rawLogprob: r[2], entropy: r[3], candidates: r[4], topLogprobs: top };
+  }
+
+  /** sample() then accept() the token. */
+  next(logits, options) {
+    const r = this.sample(logits, options);
+    this.accept(r.token);
+    return r;
+  }
+
+  /**
+   * The distribution the next sample() would draw from: the kept candidates in
+   * ascending token id with their probabilities. Advances the RNG like a step.
+   */
+  distribution(logits, options) {
+    const o = checkOptions('options', options);
+    const h = this.#live();
+    const lk = this.#lk;
+    const x = lk._in('logits', logits, 0);
+    const mask = this.#bitmask(o);
+    const ids = lk._scratchPtr(11, x.length * 4);
+    const probs = lk._scratchPtr(12, x.length * 4);
+    const count = lk._scratchPtr(13, 4);
+    const code = h.distribution(x.ptr, x.length, mask.ptr, mask.words, ids, probs, count);
+    if (code !== 0) this.#error(code, x.length);
+    const n = new Uint32Array(lk._m.HEAPU8.buffer, count, 1)[0];
+    return { ids: new Int32Array(lk._m.HEAPU8.buffer, ids, n).slice(), probs: new Float32Array(lk._m.HEAPU8.buffer, probs, n).slice() };
+  }
+
+  /** Appends a generated token to the history. */
+  accept(token) {
+    checkNumber('accept(token): token', token, { min: 0, max: 2 ** 31 - 1, integer: true });
+    this.#live().accept(token);
+  }
+
+  /** Back to draw 0 of the same stream with the prompt (the constructor's, or `prompt`) as history. */
+  reset(prompt) {
+    this.#live().reset();
+    this.#setPrompt(tokenList('prompt', prompt ?? this.#options.prompt));
+  }
+
+  /** History length (prompt + accepted tokens). */
+  get historyLength() {
+    return this.#live().historyLength();
+  }
+
+  /** The state (history, RNG position, mirostat mu) as a plain object; see restore(). */
+  saveState() {
+    return JSON.parse(this.#live().save());
+  }
+
+  /** Restores a saveState() (object or JSON string): generation resumes exactly. */
+  restoreState(state) {
+    const json = typeof state === 'string' ? state : JSON.stringify(state);
+    const code = this.#live().restore(json);
+    if (code !== 0) throw new RangeError('restoreState(state): state does not parse as a saved sampler state');
+  }
+
+  /** Options and state as JSON: lk.samplerFromJSON(json) rebuilds the sampler exactly. */
+  toJSON() {
+    const o = { ...this.#options };
+    if (o.logitBias instanceof Map) o.logitBias = [...o.logitBias.entries()];
+    for (const k of ['seed', 'stream']) if (typeof o[k] === 'bigint') o[k] = o[k].toString();
+    for (const [k, v] of Object.entries(o)) if (ArrayBuffer.isView(v)) o[k] = Array.from(v);
+    return { options: o, state: this.saveState() };
+  }
+
+  dispose() {
+    if (this.#handle === null) return;
+    this.#lk._registry.unregister(this);
+    this.#handle.delete();
+    this.#handle = null;
+  }
+
+  [disposeSymbol]() {
+    this.dispose();
+  }
+}
+
+export function installSampler(Logitkit) {
+  const proto = Logitkit.prototype;
+
+  /** A sampler for one sequence; see Sampler. */
+  proto.sampler = function (options) {
+    return new Sampler(this, options);
+  };
+
+  /** Rebuilds a sampler from Sampler.toJSON() (object or string). */
+  proto.samplerFromJSON = function (json) {
+    const j = typeof json === 'string' ? JSON.parse(json) : json;
+    if (j === null || typeof j !== 'object' || typeof j.options !== 'object' || typeof j.state !== 'object') {
+      throw new TypeError('samplerFromJSON(json): expected { options, state } from Sampler.toJSON()');
+    }
+    const s = new Sampler(this, j.options);
+    s.restoreState(j.state);
+    return s;
+  };
+
+  /**
+   * B rows of logits, row r sampled by samplers[r] (each with its own stream),
+   * so results do not depend on B. Returns one result per row.
+   */
+  proto.sampleRows = function (samplers, logits, options) {
+    const o = checkOptions('options', options);
+    if (!Array.isArray(samplers) || !samplers.every((s) => s instanceof Sampler)) {
+      throw new TypeError('sampleRows(samplers, ...): samplers must be an array of Sampler');
+    }
+    const x = logits instanceof LogitBuffer ? logits.view : logits;
+    if (!(x instanceof Float32Array)) throw new TypeError(`logits must be a Float32Array or a LogitBuffer (got ${describe(logits)})`);
+    const cols = o.cols === undefined ? x.length / samplers.length : checkNumber('options.cols', o.cols, { min: 1, integer: true });
+    if (!Number.isInteger(cols) || cols * samplers.length !== x.length) {
+      throw new RangeError(`logits.length (${x.length}) must be samplers.length (${samplers.length}) × options.cols`);
+    }
+    return samplers.map((s, r) => s.sample(x.subarray(r * cols, (r + 1) * cols)));
+  };
+
+  /**
+   * Speculative decoding acceptance (Leviathan et al. 2023): target [(k+1) × V]
+   * and draft [k × V] probabilities, draft tokens [k]. Returns the accepted
+   * count, the token emitted after them and the RNG counter to continue from.
+   */
+  proto.speculativeVerify = function (target, draft, draftTokens, options) {
+    const o = checkOptions('options', options);
+    if (!(draftTokens instanceof Int32Array)) throw new TypeError(`draftTokens must be an Int32Array (got ${describe(draftTokens)})`);
+    const k = draftTokens.length;
+    const t = this._in('target', target, 0);
+    if (t.length % (k + 1) !== 0 || t.length === 0) throw new RangeError(`target.length (${t.length}) must be (draftTokens.length + 1) × vocabulary`);
+    const vocab = t.length / (k + 1);
+    const d = this._in('draft', draft, 2);
+    if (d.length !== k * vocab) throw new RangeError(`draft must hold draftTokens.length × vocabulary = ${k * vocab} probabilities, got ${d.length}`);
+    const tok = this._in('draftTokens', draftTokens, 3, Int32Array);
+    const out = this._scratchPtr(10, 24);
+    const code = this._m.speculativeVerify(t.ptr, d.ptr, tok.ptr, k, vocab, u64String('options.seed', o.seed ?? 0),
+      u64String('options.stream', o.stream ?? 0), u64String('options.counter', o.counter ?? 0), out);
+    this._check(code, {
+      probability: (i) => (i < t.length ? `target[${i}]` : `draft[${i - t.length}]`) + ' must be a probability in [0, 1]',
+      other: (i) => `draftTokens[${i}] must be a token in [0, ${vocab})`,
+      noTokenLeft: 'no token left: a distribution to draw from is all zero',
+      empty: 'the vocabulary must not be empty',
+    });
+    const r = new Float64Array(this._m.HEAPU8.buffer, out, 3);
+    return { accepted: r[0], token: r[1], counter: r[2] };
+  };
+}
