@@ -1,0 +1,27 @@
+// Debian's Chromium driven by playwright-core (no browser download), and the
+// demo page served by Vite on a free port.
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+
+export async function startPage() {
+  const server = await createServer({
+    configFile: new URL('../../web/vite.config.js', import.meta.url).pathname,
+    server: { port: 0, strictPort: false },
+    logLevel: 'error',
+  });
+  await server.listen();
+  const url = server.resolvedUrls.local[0];
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+  });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return {
+    url, page, errors,
+    async close() { await browser.close(); await server.close(); },
+  };
+}

@@ -1,0 +1,33 @@
+// Helpers shared by the sampler tests: a small seeded generator for test
+// data (independent of the sampler's own RNG) and the chi-square critical
+// value the statistical tests use.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace sampler_testing {
+
+struct Lcg {
+  uint64_t s;
+  uint64_t next() { s = s * 6364136223846793005ULL + 1442695040888963407ULL; return s >> 11; }
+  double uniform() { return double(next()) * 0x1p-53; }
+  size_t below(size_t n) { return size_t(uniform() * double(n)); }
+  double normal() { double u = uniform() + 1e-300, v = uniform(); return std::sqrt(-2 * std::log(u)) * std::cos(6.283185307179586 * v); }
+};
+
+inline std::vector<float> normal_row(Lcg& g, size_t v, double scale) {
+  std::vector<float> x(v);
+  for (auto& z : x) z = float(g.normal() * scale);
+  return x;
+}
+
+// Upper 1e-3 quantile of chi-square with k degrees of freedom (Wilson–Hilferty;
+// within 3% of the exact value for k >= 1, on the conservative side at small k).
+inline double chi2_critical_1e3(int k) {
+  const double z = 3.090232306167813, a = 2.0 / (9.0 * k);
+  return k * std::pow(1 - a + z * std::sqrt(a), 3);
+}
+
+}  // namespace sampler_testing

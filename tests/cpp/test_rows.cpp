@@ -1,0 +1,269 @@
+// Row operations against float64 references computed here from the same
+// float32 inputs, and the non-finite / empty / all-masked contract.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "elementwise.h"
+#include "kernels/kernels.h"
+#include "linear.h"
+#include "rows.h"
+#include "ulp.h"
+
+using namespace lk_test;
+
+namespace {
+struct Lcg {
+  uint64_t s;
+  double uniform() { s = s * 6364136223846793005ULL + 1442695040888963407ULL; return double(s >> 11) * 0x1p-53; }
+  double normal() { double u = uniform() + 1e-300, v = uniform(); return std::sqrt(-2 * std::log(u)) * std::cos(6.283185307179586 * v); }
+};
+
+std::vector<float> random_row(Lcg& g, size_t n, double scale, double shift) {
+  std::vector<float> x(n);
+  for (auto& v : x) v = float(g.normal() * scale + shift);
+  return x;
+}
+
+struct Ref { std::vector<double> p, logp; double lse, h; };
+Ref reference(const std::vector<float>& x, double t) {
+  double m = -INFINITY;
+  for (float v : x) m = std::max(m, double(v));
+  double s = 0;
+  for (float v : x) s += std::exp((double(v) - m) / t);
+  Ref r;
+  r.lse = m / t + std::log(s);
+  r.h = 0;
+  for (float v : x) {
+    double lp = (double(v) - m) / t - std::log(s);
+    r.logp.push_back(lp);
+    r.p.push_back(std::exp(lp));
+    if (std::exp(lp) > 0) r.h -= std::exp(lp) * lp;
+  }
+  return r;
+}
+}  // namespace
+
+TEST_CASE("softmax / log_softmax / logsumexp / entropy match float64 within the documented bounds") {
+  Lcg g{42};
+  for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+    lk::set_active_backend(b);
+    double worst_p = 0, worst_lp = 0, worst_lse = 0, worst_h = 0;
+    for (int c = 0; c < 60; ++c) {
+      size_t n = 1 + size_t(g.uniform() * 3000);
+      double scale = std::pow(10.0, g.uniform() * 3 - 1);  // 0.1 .. 100
+      double shift = (g.uniform() - 0.5) * 2 * std::pow(10.0, g.uniform() * 30);  // up to 1e30
+      double t = c % 3 == 0 ? 1.0 : std::pow(10.0, g.uniform() * 2 - 1);
+      auto x = random_row(g, n, scale * (std::fabs(shift) > 1e6 ? std::fabs(shift) * 1e-6 : 1), shift);
+      Ref ref = reference(x, t);
+      std::vector<float> p(n), lp(n);
+      float lse, h;
+      REQUIRE(lk::softmax(x.data(), p.data(), 1, n, t).ok());
+      REQUIRE(lk::log_softmax(x.data(), lp.data(), 1, n, t).ok());
+      REQUIRE(lk::logsumexp(x.data(), &lse, 1, n, t).ok());
+      REQUIRE(lk::entropy(x.data(), &h, 1, n, t).ok());
+      for (size_t i = 0; i < n; ++i) {
+        if (ref.p[i] >= 1.17549435e-38) worst_p = std::max(worst_p, ulp_error(p[i], ref.p[i]));
+        else CHECK(p[i] <= 1.2e-38f);
+        if (std::isfinite(ref.logp[i])) worst_lp = std::max(worst_lp, ulp_error(lp[i], ref.logp[i]));
+      }
+      worst_lse = std::max(worst_lse, ulp_error(lse, ref.lse));
+      worst_h = std::max(worst_h, std::fabs(h - ref.h) / (4e-7 + 2.4e-7 * ref.h));
+    }
+    MESSAGE(std::string(lk::active_kernels().name), ": softmax ", worst_p, " ULP, log_softmax ", worst_lp,
+            " ULP, logsumexp ", worst_lse, " ULP, entropy ", worst_h, " of bound");
+    CHECK(worst_p <= 3.0);
+    CHECK(worst_lp <= 1.0);
+    CHECK(worst_lse <= 1.0);
+    CHECK(worst_h <= 1.0);
+  }
+  lk::set_active_backend(lk::best_backend());
+}
+
+TEST_CASE("softmax is shift invariant and does not overflow at 1e30") {
+  std::vector<float> a = {1.0f, 2.0f, 3.0f, -4.0f}, b(4), pa(4), pb(4);
+  for (float shift : {1e4f, -1e4f}) {
+    for (int i = 0; i < 4; ++i) b[i] = a[i] + shift;  // exact for these values
+    REQUIRE(lk::softmax(a.data(), pa.data(), 1, 4).ok());
+    REQUIRE(lk::softmax(b.data(), pb.data(), 1, 4).ok());
+    for (int i = 0; i < 4; ++i) CHECK(pa[i] == pb[i]);
+  }
+  std::vector<float> big = {1e30f, -1e30f, 1e30f, 0.0f}, p(4);
+  REQUIRE(lk::softmax(big.data(), p.data(), 1, 4).ok());
+  CHECK(p[0] == 0.5f);
+  CHECK(p[1] == 0.0f);
+  CHECK(p[2] == 0.5f);
+  CHECK(p[3] == 0.0f);
+}
+
+TEST_CASE("non-finite, empty and all-masked rows follow the contract") {
+  const float inf = INFINITY;
+  std::vector<float> out(4);
+  float s;
+  SUBCASE("NaN gives kNaN with the flat index of the first") {
+    std::vector<float> x = {0, 1, 2, 3, 4, NAN, NAN, 1};
+    lk::Status st = lk::softmax(x.data(), std::vector<float>(8).data(), 2, 4);
+    CHECK(st.code == lk::StatusCode::kNaN);
+    CHECK(st.index == 5);
+    CHECK(lk::log_softmax(x.data(), std::vector<float>(8).data(), 2, 4).index == 5);
+    CHECK(lk::logsumexp(x.data(), out.data(), 2, 4).index == 5);
+    int32_t am[2];
+    CHECK(lk::argmax(x.data(), am, 2, 4).index == 5);
+  }
+  SUBCASE("-inf is a mask") {
+    std::vector<float> x = {-inf, 0.0f, -inf, 0.0f};
+    REQUIRE(lk::softmax(x.data(), out.data(), 1, 4).ok());
+    CHECK(out == std::vector<float>{0, 0.5f, 0, 0.5f});
+    REQUIRE(lk::log_softmax(x.data(), out.data(), 1, 4).ok());
+    CHECK(out[0] == -inf);
+    CHECK(out[1] == float(-std::log(2.0)));
+  }
+  SUBCASE("+inf entries share the mass") {
+    std::vector<float> x = {inf, 3.0f, inf, inf};
+    REQUIRE(lk::softmax(x.data(), out.data(), 1, 4).ok());
+    CHECK(out == std::vector<float>{1.0f / 3, 0, 1.0f / 3, 1.0f / 3});
+    REQUIRE(lk::logsumexp(x.data(), &s, 1, 4).ok());
+    CHECK(s == inf);
+    REQUIRE(lk::entropy(x.data(), &s, 1, 4).ok());
+    CHECK(s == float(std::log(3.0)));
+  }
+  SUBCASE("all -inf: zeros, -inf, entropy 0") {
+    std::vector<float> x(4, -inf);
+    REQUIRE(lk::softmax(x.data(), out.data(), 1, 4).ok());
+    CHECK(out == std::vector<float>(4, 0.0f));
+    REQUIRE(lk::log_softmax(x.data(), out.data(), 1, 4).ok());
+    CHECK(out == std::vector<float>(4, -inf));
+    REQUIRE(lk::logsumexp(x.data(), &s, 1, 4).ok());
+    CHECK(s == -inf);
+    REQUIRE(lk::entropy(x.data(), &s, 1, 4).ok());
+    CHECK(s == 0.0f);
+    int32_t am;
+    REQUIRE(lk::argmax(x.data(), &am, 1, 4).ok());
+    CHECK(am == 0);
+  }
+  SUBCASE("empty rows") {
+    REQUIRE(lk::logsumexp(nullptr, &s, 1, 0).ok());
+    CHECK(s == -inf);
+    int32_t am;
+    CHECK(lk::argmax(nullptr, &am, 1, 0).code == lk::StatusCode::kEmpty);
+    CHECK(lk::softmax(nullptr, nullptr, 0, 5).ok());
+  }
+}
+
+TEST_CASE("temperature: 0 is greedy (maxima share), bad values rejected") {
+  std::vector<float> x = {1.0f, 5.0f, 5.0f, 2.0f}, out(4);
+  REQUIRE(lk::softmax(x.data(), out.data(), 1, 4, 0.0).ok());
+  CHECK(out == std::vector<float>{0, 0.5f, 0.5f, 0});
+  for (double t : {-1.0, double(NAN), double(INFINITY)}) {
+    CHECK(lk::softmax(x.data(), out.data(), 1, 4, t).code == lk::StatusCode::kBadTemperature);
+    CHECK(lk::log_softmax(x.data(), out.data(), 1, 4, t).code == lk::StatusCode::kBadTemperature);
+  }
+  float s;
+  CHECK(lk::logsumexp(x.data(), &s, 1, 4, 0.0).code == lk::StatusCode::kBadTemperature);
+}
+
+TEST_CASE("argmax: first maximum, across chunks") {
+  std::vector<float> x = {1, 7, 3, 7, 7, 0, 2, 7, -1};
+  int32_t am;
+  REQUIRE(lk::argmax(x.data(), &am, 1, x.size()).ok());
+  CHECK(am == 1);
+  Lcg g{7};
+  for (int c = 0; c < 200; ++c) {
+    size_t n = 1 + size_t(g.uniform() * 100);
+    std::vector<float> y(n);
+    for (auto& v : y) v = float(int(g.uniform() * 5));  // many ties
+    size_t ref = 0;
+    for (size_t i = 1; i < n; ++i) if (y[i] > y[ref]) ref = i;
+    REQUIRE(lk::argmax(y.data(), &am, 1, n).ok());
+    CHECK(size_t(am) == ref);
+  }
+}
+
+TEST_CASE("sigmoid and logit against float64") {
+  Lcg g{3};
+  std::vector<float> x(20000), y(20000);
+  for (auto& v : x) v = float((g.uniform() - 0.5) * 200);
+  x[0] = INFINITY; x[1] = -INFINITY; x[2] = 0.0f;
+  REQUIRE(lk::sigmoid(x.data(), y.data(), x.size()).ok());
+  double worst = 0;
+  for (size_t i = 0; i < x.size(); ++i) worst = std::max(worst, ulp_error(y[i], 1.0 / (1.0 + std::exp(-double(x[i])))));
+  MESSAGE("sigmoid max ULP = ", worst);
+  CHECK(worst <= 3.0);
+  std::vector<float> p(20000), z(20000);
+  for (auto& v : p) v = float(g.uniform());
+  p[0] = 0.0f; p[1] = 1.0f; p[2] = 0.5f;
+  REQUIRE(lk::logit(p.data(), z.data(), p.size()).ok());
+  worst = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    double q = double(p[i]);
+    worst = std::max(worst, ulp_error(z[i], std::log(q / (1 - q))));
+  }
+  MESSAGE("logit max ULP = ", worst);
+  CHECK(worst <= 1.0);
+  CHECK(z[0] == -INFINITY);
+  CHECK(z[1] == INFINITY);
+  CHECK(z[2] == 0.0f);
+  float q[3] = {0.0f, 1.0f, 0.3f}, r[3];
+  REQUIRE(lk::logit(q, r, 3, 1e-6).ok());
+  CHECK(r[0] == float(std::log(double(1e-6f) / (1 - double(1e-6f)))));
+  CHECK(std::isfinite(r[1]));
+  float bad[2] = {0.5f, 1.5f};
+  lk::Status st = lk::logit(bad, r, 2);
+  CHECK(st.code == lk::StatusCode::kBadProbability);
+  CHECK(st.index == 1);
+  float nan_in[2] = {0.0f, NAN};
+  CHECK(lk::sigmoid(nan_in, r, 2).index == 1);
+}
+
+TEST_CASE("linear: W·h + b against float64") {
+  Lcg g{11};
+  const size_t in = 37, outf = 53, rows = 3;
+  std::vector<float> w(in * outf), b(outf), h(in * rows), y(outf * rows);
+  for (auto& v : w) v = float(g.normal());
+  for (auto& v : b) v = float(g.normal());
+  for (auto& v : h) v = float(g.normal());
+  REQUIRE(lk::linear(w.data(), b.data(), h.data(), y.data(), rows, in, outf).ok());
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t o = 0; o < outf; ++o) {
+      double ref = b[o], mag = std::fabs(b[o]);
+      for (size_t i = 0; i < in; ++i) {
+        ref += double(w[o * in + i]) * h[r * in + i];
+        mag += std::fabs(double(w[o * in + i]) * h[r * in + i]);
+      }
+      CHECK(std::fabs(y[r * outf + o] - ref) <= (in + 1) * 0x1p-24 * mag);
+    }
+}
+
+TEST_CASE("every backend gives bit-identical outputs") {
+  Lcg g{99};
+  const size_t n = 1027;
+  auto x = random_row(g, n, 5, 0);
+  x[3] = -INFINITY;
+  std::vector<std::vector<float>> results;
+  for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+    lk::set_active_backend(b);
+    std::vector<float> all, tmp(n);
+    float s;
+    lk::softmax(x.data(), tmp.data(), 1, n, 0.7);
+    all.insert(all.end(), tmp.begin(), tmp.end());
+    lk::log_softmax(x.data(), tmp.data(), 1, n, 1.3);
+    all.insert(all.end(), tmp.begin(), tmp.end());
+    lk::sigmoid(x.data(), tmp.data(), n);
+    all.insert(all.end(), tmp.begin(), tmp.end());
+    lk::exp(x.data(), tmp.data(), n);
+    all.insert(all.end(), tmp.begin(), tmp.end());
+    lk::entropy(x.data(), &s, 1, n, 0.9);
+    all.push_back(s);
+    lk::logsumexp(x.data(), &s, 1, n, 1.0);
+    all.push_back(s);
+    results.push_back(all);
+  }
+  lk::set_active_backend(lk::best_backend());
+  REQUIRE(results[0].size() == results[1].size());
+  size_t mismatches = 0;
+  for (size_t i = 0; i < results[0].size(); ++i) mismatches += bits_of(results[0][i]) != bits_of(results[1][i]);
+  CHECK(mismatches == 0);
+}

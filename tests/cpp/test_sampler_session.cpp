@@ -1,0 +1,248 @@
+// Sampler state across steps: the session's save/restore round trip,
+// batches whose rows do not depend on each other, mirostat's truncation and
+// mu update, and speculative-decoding acceptance (chi-square of the emitted
+// token against the target distribution, false-failure rate 1e-3 per test).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sampler.h"
+#include "sampler_session.h"
+#include "sampler_testing.h"
+#include "sampling_speculative.h"
+
+using sampler_testing::chi2_critical_1e3;
+using sampler_testing::Lcg;
+using sampler_testing::normal_row;
+
+namespace {
+
+struct Step { int32_t token; double logprob; };
+
+std::vector<Step> run(lk::Sampler& s, const std::vector<float>& base, int steps) {
+  std::vector<Step> out;
+  for (int i = 0; i < steps; ++i) {
+    std::vector<float> x = base;
+    lk::SampleResult r;
+    REQUIRE(s.sample(x.data(), x.size(), &r).ok());
+    s.accept(r.token);
+    out.push_back({r.token, r.logprob});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sampler session: save/restore resumes exactly, reset restarts the stream") {
+  Lcg g{8};
+  const std::vector<float> base = normal_row(g, 3000, 2.0);
+  lk::SamplerConfig cfg;
+  std::vector<int32_t> banned = {5, 6, 7};
+  cfg.banned_tokens = {banned.data(), banned.size()};
+  cfg.repetition_penalty = 1.3f;
+  cfg.top_k = 40;
+  cfg.top_p = 0.9;
+  cfg.temperature = 0.9;
+  for (int mirostat : {0, 2}) {
+    cfg.mirostat = mirostat;
+    lk::Sampler a(77, 3);
+    a.configure(cfg);
+    banned.assign(3, 0);  // the sampler owns its copy
+    const int32_t prompt[] = {1, 2, 3, 2};
+    a.set_prompt(prompt, 4);
+    run(a, base, 5);
+    const std::string saved = a.save();
+    const std::vector<Step> next = run(a, base, 6);
+
+    lk::Sampler b;
+    b.configure(a.config());
+    REQUIRE(b.restore(saved).ok());
+    CHECK(b.save() == saved);
+    const std::vector<Step> again = run(b, base, 6);
+    for (size_t i = 0; i < next.size(); ++i) {
+      CHECK(again[i].token == next[i].token);
+      CHECK(again[i].logprob == next[i].logprob);
+      CHECK(again[i].token != 5);
+    }
+    CHECK(b.state().prompt_length == 4);
+    CHECK(b.state().history.size() == 4 + 5 + 6);
+    CHECK((mirostat == 0) == std::isnan(b.state().mirostat_mu));
+
+    b.reset();
+    CHECK(b.state().history.empty());
+    CHECK(b.state().rng.counter == 0);
+    CHECK(b.state().rng.seed == 77);
+  }
+  lk::Sampler c(1, 2);
+  const std::string before = c.save();
+  CHECK(before == "{\"version\":1,\"seed\":\"1\",\"stream\":\"2\",\"counter\":\"0\",\"promptLength\":0,"
+                  "\"mirostatMu\":null,\"history\":[]}");
+  for (const char* bad : {"", "{}", "{\"version\":2}", "[1]",
+                          "{\"version\":1,\"seed\":\"1\",\"stream\":\"2\",\"counter\":\"0\",\"promptLength\":3,"
+                          "\"mirostatMu\":null,\"history\":[1]}",
+                          "{\"version\":1,\"seed\":\"99999999999999999999\",\"stream\":\"2\",\"counter\":\"0\","
+                          "\"promptLength\":0,\"mirostatMu\":null,\"history\":[]}"}) {
+    CHECK(c.restore(bad).code == lk::StatusCode::kBadState);
+    CHECK(c.save() == before);
+  }
+  REQUIRE(c.restore("{ \"history\": [4, 5], \"mirostatMu\": 1.25, \"promptLength\": 1, \"counter\": \"18446744073709551615\","
+                    " \"stream\": \"0\", \"seed\": \"42\", \"version\": 1 }").ok());
+  CHECK(c.state().rng.counter == UINT64_MAX);
+  CHECK(c.state().mirostat_mu == 1.25);
+  CHECK(c.state().generated() == 1);
+}
+
+TEST_CASE("sampler batch: each row equals its own single-row step, whatever the batch") {
+  Lcg g{99};
+  const size_t v = 700, rows = 5;
+  std::vector<float> logits;
+  for (size_t r = 0; r < rows; ++r) {
+    std::vector<float> row = normal_row(g, v, 1.0 + double(r));
+    logits.insert(logits.end(), row.begin(), row.end());
+  }
+  lk::SamplerConfig cfg;
+  cfg.top_p = 0.95;
+  cfg.top_logprobs = 3;
+  auto fresh = [&]() {
+    std::vector<lk::SequenceState> seqs(rows);
+    for (size_t r = 0; r < rows; ++r) seqs[r].rng = lk::SamplingRng{5, r, 0};
+    return seqs;
+  };
+  lk::SamplerWorkspace ws;
+  std::vector<lk::SequenceState> all = fresh(), single = fresh(), tail = fresh();
+  std::vector<float> x = logits;
+  std::vector<lk::SampleResult> out(rows);
+  REQUIRE(lk::sample_batch(x.data(), rows, v, cfg, all.data(), ws, out.data()).ok());
+  std::vector<float> y(logits.begin() + long(3 * v), logits.end());
+  std::vector<lk::SampleResult> out_tail(2);
+  REQUIRE(lk::sample_batch(y.data(), 2, v, cfg, tail.data() + 3, ws, out_tail.data()).ok());
+  for (size_t r = 0; r < rows; ++r) {
+    std::vector<float> row(logits.begin() + long(r * v), logits.begin() + long((r + 1) * v));
+    lk::SampleResult one;
+    REQUIRE(lk::sample_logits(row.data(), v, cfg, single[r], ws, &one).ok());
+    CHECK(one.token == out[r].token);
+    CHECK(one.logprob == out[r].logprob);
+    CHECK(all[r].rng.counter == 2);
+    if (r >= 3) CHECK(out_tail[r - 3].token == out[r].token);
+  }
+  x = logits;
+  x[2 * v + 7] = NAN;
+  lk::Status st = lk::sample_batch(x.data(), rows, v, cfg, fresh().data(), ws, out.data());
+  CHECK(st.code == lk::StatusCode::kNaN);
+  CHECK(st.index == 2 * v + 7);
+}
+
+TEST_CASE("sampler mirostat: v2 keeps surprise <= mu and updates mu; v1 uses the Zipf estimate of k") {
+  lk::SamplerWorkspace ws;
+  SUBCASE("v2") {
+    Lcg g{4};
+    const std::vector<float> base = normal_row(g, 500, 2.0);
+    lk::SamplerConfig cfg;
+    cfg.mirostat = 2;
+    cfg.mirostat_tau = 3;
+    cfg.mirostat_eta = 0.2;
+    lk::SequenceState seq;
+    seq.rng = {11, 0, 0};
+    for (int step = 0; step < 20; ++step) {
+      const double mu = std::isnan(seq.mirostat_mu) ? 2 * cfg.mirostat_tau : seq.mirostat_mu;
+      // Expected kept set: p >= 2^-mu under softmax of the row (at least the top token).
+      double m = -INFINITY, s = 0;
+      for (float z : base) m = std::max(m, double(z));
+      for (float z : base) s += std::exp(z - m);
+      size_t expect = 0;
+      for (float z : base) expect += std::exp(z - m) / s >= std::pow(2.0, -mu);
+      std::vector<float> x = base;
+      lk::SampleResult r;
+      REQUIRE(lk::sample_logits(x.data(), x.size(), cfg, seq, ws, &r).ok());
+      CHECK(r.candidates == std::max<size_t>(expect, 1));
+      CHECK(std::fabs(seq.mirostat_mu - (mu - cfg.mirostat_eta * (-r.logprob / std::log(2.0) - cfg.mirostat_tau))) < 1e-12);
+    }
+  }
+  SUBCASE("v1") {
+    const size_t v = 1000;
+    const double s = 1.5;
+    std::vector<float> zipf(v);
+    for (size_t i = 0; i < v; ++i) zipf[i] = float(-s * std::log(double(i + 1)));
+    lk::SamplerConfig cfg;
+    cfg.mirostat = 1;
+    cfg.mirostat_tau = 5;
+    lk::SequenceState seq;
+    lk::SampleResult r;
+    std::vector<float> x = zipf;
+    REQUIRE(lk::sample_logits(x.data(), v, cfg, seq, ws, &r).ok());
+    const double mu = 2 * cfg.mirostat_tau, eps = s - 1;
+    const double k = std::pow(eps * std::pow(2.0, mu) / (1 - std::pow(double(v), -eps)), 1 / s);  // 65.4
+    CHECK(r.candidates == size_t(k));
+  }
+}
+
+TEST_CASE("sampler speculative: emitted tokens follow the target distribution (chi-square, 1e-3)") {
+  Lcg g{12};
+  const size_t v = 8;
+  auto random_dist = [&](bool sparse) {
+    std::vector<float> p(v);
+    double s = 0;
+    for (auto& x : p) { x = float(g.uniform() < (sparse ? 0.4 : 0.0) ? 0.0 : g.uniform() + 0.05); s += x; }
+    if (s == 0) { p[0] = 1; s = 1; }
+    for (auto& x : p) x = float(x / s);
+    return p;
+  };
+  for (int trial = 0; trial < 3; ++trial) {
+    // k = 2 drafts: the first emitted token must be distributed as target row 0.
+    std::vector<float> target, draft;
+    for (int i = 0; i < 3; ++i) { auto p = random_dist(trial == 2); target.insert(target.end(), p.begin(), p.end()); }
+    for (int i = 0; i < 2; ++i) { auto q = random_dist(trial == 1); draft.insert(draft.end(), q.begin(), q.end()); }
+    lk::SamplingRng rng{100 + uint64_t(trial), 0, 0};
+    const int kTrials = 20000;
+    std::vector<double> seen(v, 0.0);
+    for (int t = 0; t < kTrials; ++t) {
+      // Draft tokens drawn from the draft rows with the test's own generator.
+      int32_t drafts[2];
+      for (int i = 0; i < 2; ++i) {
+        double u = g.uniform(), acc = 0;
+        drafts[i] = int32_t(v - 1);
+        for (size_t j = 0; j < v; ++j) { acc += draft[size_t(i) * v + j]; if (u < acc) { drafts[i] = int32_t(j); break; } }
+      }
+      lk::SpeculativeResult res;
+      const uint64_t before = rng.counter;
+      REQUIRE(lk::speculative_verify(target.data(), draft.data(), drafts, 2, v, rng, &res).ok());
+      CHECK(rng.counter == before + 2 * uint64_t(res.accepted + 1));
+      seen[size_t(res.accepted > 0 ? drafts[0] : res.token)] += 1;
+    }
+    double chi2 = 0;
+    int bins = 0;
+    bool impossible = false;
+    for (size_t j = 0; j < v; ++j) {
+      const double e = target[j] * kTrials;
+      if (e == 0) { impossible |= seen[j] > 0; continue; }
+      chi2 += (seen[j] - e) * (seen[j] - e) / e;
+      ++bins;
+    }
+    CHECK(!impossible);
+    CHECK(chi2 < chi2_critical_1e3(bins - 1));
+  }
+}
+
+TEST_CASE("sampler speculative: identical draft and target accept everything; bad input is named") {
+  std::vector<float> p = {0.25f, 0.25f, 0.5f, 0.0f};
+  std::vector<float> target, draft;
+  for (int i = 0; i < 4; ++i) target.insert(target.end(), p.begin(), p.end());
+  for (int i = 0; i < 3; ++i) draft.insert(draft.end(), p.begin(), p.end());
+  const int32_t drafts[3] = {2, 0, 1};
+  lk::SamplingRng rng{1, 1, 0};
+  lk::SpeculativeResult res;
+  REQUIRE(lk::speculative_verify(target.data(), draft.data(), drafts, 3, 4, rng, &res).ok());
+  CHECK(res.accepted == 3);
+  CHECK(res.token != 3);
+  CHECK(rng.counter == 8);
+  const int32_t bad_token[3] = {2, 4, 0};
+  CHECK(lk::speculative_verify(target.data(), draft.data(), bad_token, 3, 4, rng, &res).code == lk::StatusCode::kBadToken);
+  target[5] = 1.5f;
+  lk::Status st = lk::speculative_verify(target.data(), draft.data(), drafts, 3, 4, rng, &res);
+  CHECK(st.code == lk::StatusCode::kBadProbability);
+  CHECK(st.index == 5);
+  CHECK(rng.counter == 8);
+}

@@ -1,0 +1,396 @@
+// One sampler step end to end: the logit processors on hand-computed
+// examples, greedy, the results (log-probabilities, top alternatives,
+// entropy) against float64 references, chi-square goodness of fit of the
+// draws, determinism across backends, and the named errors.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+#include "kernels/kernels.h"
+#include "sampler.h"
+#include "sampler_testing.h"
+#include "sampling_select.h"
+
+using sampler_testing::chi2_critical_1e3;
+using sampler_testing::Lcg;
+using sampler_testing::normal_row;
+
+namespace {
+
+lk::Status step(std::vector<float> x, const lk::SamplerConfig& cfg, lk::SamplingRng& rng, lk::SampleResult* r,
+                const std::vector<int32_t>& history = {}) {
+  static lk::SamplerWorkspace ws;
+  lk::SequenceState seq;  // as sequence() below: the history is all prompt
+  seq.rng = rng;
+  seq.history = history;
+  seq.prompt_length = history.size();
+  lk::Status st = lk::sample_logits(x.data(), x.size(), cfg, seq, ws, r);
+  rng = seq.rng;
+  return st;
+}
+
+// A sequence with the given history (all of it prompt) and stream.
+lk::SequenceState sequence(const std::vector<int32_t>& history = {}, lk::SamplingRng rng = {}) {
+  lk::SequenceState seq;
+  seq.rng = rng;
+  seq.history = history;
+  seq.prompt_length = history.size();
+  return seq;
+}
+
+struct Dist { std::vector<int32_t> ids; std::vector<float> p; };
+Dist distribution(std::vector<float> x, const lk::SamplerConfig& cfg, lk::SamplingRng rng,
+                  const std::vector<int32_t>& history = {}) {
+  static lk::SamplerWorkspace ws;
+  Dist d;
+  d.ids.resize(x.size());
+  d.p.resize(x.size());
+  size_t n = 0;
+  lk::SequenceState seq = sequence(history, rng);
+  REQUIRE(lk::sampler_distribution(x.data(), x.size(), cfg, seq, ws, d.ids.data(), d.p.data(), &n).ok());
+  d.ids.resize(n);
+  d.p.resize(n);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("sampler step: logit bias, penalties and masks match hand-computed values") {
+  lk::SamplerWorkspace ws;
+  lk::SamplerConfig cfg;
+  cfg.temperature = 0;
+  lk::SampleResult r;
+  lk::SequenceState none = sequence();
+  SUBCASE("bias is added (OpenAI): -100 bans in practice, +100 forces") {
+    std::vector<float> x = {5, 1, 0, -1};
+    lk::TokenBias b[] = {{0, -100}, {3, 100}};
+    cfg.logit_bias = {b, 2};
+    REQUIRE(lk::sample_logits(x.data(), 4, cfg, none, ws, &r).ok());
+    CHECK(x == std::vector<float>{-95, 1, 0, 99});
+    CHECK(r.token == 3);
+  }
+  SUBCASE("repetition divides positive, multiplies non-positive, once per distinct token; frequency and presence subtract") {
+    std::vector<float> x = {2, -2, 0, 3, 4};
+    std::vector<int32_t> hist = {0, 1, 1, 2, 0, 0, 4};
+    cfg.repetition_penalty = 2;
+    cfg.frequency_penalty = 0.25f;
+    cfg.presence_penalty = 0.5f;
+    cfg.penalty_last_n = 6;  // the window drops the first 0
+    lk::SequenceState seq = sequence(hist);
+    REQUIRE(lk::sample_logits(x.data(), 5, cfg, seq, ws, &r).ok());
+    // token 0: count 2 → 2/2 − 0.5 − 0.5; token 1: count 2 → −2·2 − 0.5 − 0.5;
+    // token 2: count 1 → 0·2 − 0.25 − 0.5; token 3 untouched; token 4: count 1 → 4/2 − 0.75.
+    CHECK(x == std::vector<float>{0.0f, -5.0f, -0.75f, 3.0f, 1.25f});
+    CHECK(r.token == 3);
+  }
+  SUBCASE("penalty_last_n = -1 takes the whole history, 0 none") {
+    std::vector<float> x = {1, 1}, y = {1, 1};
+    std::vector<int32_t> hist = {0, 0, 0};
+    cfg.frequency_penalty = 1;
+    cfg.penalty_last_n = -1;
+    lk::SequenceState seq = sequence(hist);
+    REQUIRE(lk::sample_logits(x.data(), 2, cfg, seq, ws, &r).ok());
+    CHECK(x[0] == -2.0f);
+    cfg.penalty_last_n = 0;
+    REQUIRE(lk::sample_logits(y.data(), 2, cfg, seq, ws, &r).ok());
+    CHECK(y[0] == 1.0f);
+  }
+  SUBCASE("banned, allowed and the XGrammar bitmask set -inf, after bias") {
+    std::vector<float> x(40, 0.0f);
+    int32_t banned[] = {1}, allowed[] = {0, 1, 2, 33, 35};
+    lk::TokenBias b[] = {{1, 50}};
+    uint32_t mask[2] = {0xfffffffeu, 0x8u};  // token 0 off; word 1: only token 35 (bit 3)
+    cfg.logit_bias = {b, 1};
+    cfg.banned_tokens = {banned, 1};
+    cfg.allowed_tokens = {allowed, 5};
+    cfg.restrict_to_allowed = true;
+    cfg.token_bitmask = {mask, 2};
+    REQUIRE(lk::sample_logits(x.data(), 40, cfg, none, ws, &r).ok());
+    for (size_t i = 0; i < 40; ++i) CHECK((x[i] == 0.0f) == (i == 2 || i == 35));
+    CHECK(r.token == 2);
+  }
+}
+
+TEST_CASE("sampler step: greedy is the first maximum, exactly, and advances the stream by two") {
+  lk::SamplerConfig cfg;
+  cfg.temperature = 0;
+  cfg.top_k = 1;  // stages are skipped under greedy; any settings are fine
+  cfg.compute_entropy = true;
+  cfg.compute_raw_logprob = true;
+  lk::SamplingRng rng{9, 9, 4};
+  lk::SampleResult r;
+  REQUIRE(step({1, 3, -INFINITY, 3, 2}, cfg, rng, &r).ok());
+  CHECK(r.token == 1);
+  CHECK(r.logprob == 0.0);
+  CHECK(r.entropy == 0.0);
+  CHECK(r.candidates == 1);
+  CHECK(rng.counter == 6);
+  const double lse = std::log(std::exp(1.0) + 2 * std::exp(3.0) + std::exp(2.0));
+  CHECK(std::fabs(r.raw_logprob - (3 - lse)) < 1e-7);
+  REQUIRE(step({INFINITY, 0, INFINITY}, cfg, rng, &r).ok());
+  CHECK(r.token == 0);
+  CHECK(std::fabs(r.raw_logprob + std::log(2.0)) < 1e-15);
+}
+
+TEST_CASE("sampler step: logprobs, top alternatives and entropy match float64 references") {
+  Lcg g{77};
+  double worst = 0;
+  for (int it = 0; it < 300; ++it) {
+    const size_t v = 1 + g.below(2000);
+    std::vector<float> x = normal_row(g, v, 0.5 + g.uniform() * 4);
+    if (it % 3 == 0) for (auto& z : x) z = std::round(z);  // ties
+    if (it % 5 == 0) for (size_t i = 0; i < v / 3; ++i) x[g.below(v)] = -INFINITY;
+    if (std::all_of(x.begin(), x.end(), [](float z) { return z == -INFINITY; })) x[0] = 0;
+    lk::SamplerConfig cfg;
+    cfg.temperature = 0.3 + g.uniform() * 2;
+    cfg.top_k = g.uniform() < 0.5 ? int32_t(1 + g.below(100)) : 0;
+    cfg.top_p = g.uniform() < 0.5 ? 0.5 + g.uniform() * 0.5 : 1.0;
+    cfg.top_logprobs = int32_t(g.below(21));
+    cfg.top_logprobs_final = g.uniform() < 0.5;
+    cfg.compute_raw_logprob = true;
+    cfg.compute_entropy = true;
+    lk::SamplingRng rng{uint64_t(it), 0, 0};
+    Dist d = distribution(x, cfg, rng);
+    lk::SampleResult r;
+    REQUIRE(step(x, cfg, rng, &r).ok());
+    INFO("case " << it);
+    // Final distribution in float64 from the kept logits at the final temperature.
+    const double t = cfg.temperature;
+    double m = -INFINITY;
+    for (int32_t id : d.ids) m = std::max(m, double(x[size_t(id)]));
+    double s = 0, h = 0;
+    for (int32_t id : d.ids) s += std::exp((x[size_t(id)] - m) / t);
+    auto final_lp = [&](int32_t id) { return (x[size_t(id)] - m) / t - std::log(s); };
+    for (int32_t id : d.ids) if (x[size_t(id)] != -INFINITY) h -= std::exp(final_lp(id)) * final_lp(id);
+    double mr = -INFINITY, sr = 0;
+    for (float z : x) mr = std::max(mr, double(z));
+    for (float z : x) sr += std::exp(z - mr);
+    auto raw_lp = [&](int32_t id) { return x[size_t(id)] - mr - std::log(sr); };
+    auto pos = std::find(d.ids.begin(), d.ids.end(), r.token);
+    REQUIRE(pos != d.ids.end());
+    CHECK(r.candidates == d.ids.size());
+    worst = std::max(worst, std::fabs(r.logprob - final_lp(r.token)) / (1e-6 + 1e-7 * std::fabs(final_lp(r.token))));
+    worst = std::max(worst, std::fabs(r.raw_logprob - raw_lp(r.token)) / (1e-6 + 1e-7 * std::fabs(raw_lp(r.token))));
+    worst = std::max(worst, std::fabs(r.entropy - h) / (1e-6 + 1e-6 * h));
+    // Alternatives: rank order by sorting the candidates here.
+    std::vector<int32_t> pool;
+    if (cfg.top_logprobs_final) pool = d.ids; else { pool.resize(v); std::iota(pool.begin(), pool.end(), 0); }
+    std::stable_sort(pool.begin(), pool.end(), [&](int32_t a, int32_t b) { return x[size_t(a)] > x[size_t(b)]; });
+    const size_t n = std::min(pool.size(), size_t(cfg.top_logprobs));
+    REQUIRE(size_t(r.top_count) == n);
+    for (size_t i = 0; i < n; ++i) {
+      CHECK(r.top_tokens[i] == pool[i]);
+      const double want = cfg.top_logprobs_final ? final_lp(pool[i]) : raw_lp(pool[i]);
+      if (std::isinf(want)) CHECK(r.top_logprobs[i] == want);
+      else worst = std::max(worst, std::fabs(r.top_logprobs[i] - want) / (1e-6 + 1e-7 * std::fabs(want)));
+    }
+  }
+  MESSAGE("worst logprob/entropy error: " << worst << " of the bound (1e-6 absolute + 1e-7 relative)");
+  CHECK(worst <= 1.0);
+}
+
+TEST_CASE("sampler step: draws fit the exact final distribution (chi-square, false-failure rate 1e-3 per setting)") {
+  // Each setting: 20000 draws from one fixed-seed stream, bins with expected
+  // count >= 5 (the rest pooled), compared with the Wilson–Hilferty 1e-3
+  // quantile. Zero-probability tokens must never be drawn.
+  Lcg g{5};
+  std::vector<float> base = normal_row(g, 40, 1.5);
+  std::vector<float> ties = base;
+  for (auto& z : ties) z = std::round(z);
+  std::vector<float> with_inf = base;
+  with_inf[3] = with_inf[17] = INFINITY;
+  with_inf[20] = -INFINITY;
+  std::vector<int32_t> hist = {1, 2, 2, 3, 5, 8, 13, 21};
+  struct Setting { const char* name; std::vector<float> x; lk::SamplerConfig cfg; bool xtc_mix; };
+  std::vector<Setting> settings;
+  auto add = [&](const char* name, const std::vector<float>& x, auto set, bool xtc = false) {
+    lk::SamplerConfig c;
+    set(c);
+    settings.push_back({name, x, c, xtc});
+  };
+  add("plain T=1", base, [](lk::SamplerConfig&) {});
+  add("T=0.7 top-k 10", base, [](lk::SamplerConfig& c) { c.temperature = 0.7; c.top_k = 10; });
+  add("top-p 0.8 with ties", ties, [](lk::SamplerConfig& c) { c.top_p = 0.8; });
+  add("min-p 0.05, T=1.5", base, [](lk::SamplerConfig& c) { c.min_p = 0.05; c.temperature = 1.5; });
+  add("typical 0.6", base, [](lk::SamplerConfig& c) { c.typical_p = 0.6; });
+  add("+inf entries share the mass", with_inf, [](lk::SamplerConfig& c) { c.top_p = 0.9; });
+  add("penalties, HF order, top-k 20, top-p 0.95", base, [](lk::SamplerConfig& c) {
+    c.repetition_penalty = 1.3f; c.frequency_penalty = 0.2f; c.presence_penalty = 0.1f;
+    c.order = {lk::kHfOrder, lk::kStageCount}; c.temperature = 0.8; c.top_k = 20; c.top_p = 0.95; });
+  add("dynamic temperature, eta, epsilon, top-n-sigma", base, [](lk::SamplerConfig& c) {
+    c.dynatemp_range = 0.5; c.eta = 0.01; c.epsilon = 0.002; c.top_n_sigma = 2.5; });
+  add("XTC p=0.5 (a mixture)", base, [](lk::SamplerConfig& c) { c.xtc_probability = 0.5; c.xtc_threshold = 0.05; }, true);
+  add("mirostat v2 at its starting mu", base, [](lk::SamplerConfig& c) { c.mirostat = 2; c.mirostat_tau = 2; });
+  add("mirostat v1 at its starting mu", base, [](lk::SamplerConfig& c) { c.mirostat = 1; c.mirostat_tau = 2.5; });
+  static const lk::TokenBias bias[] = {{0, 3.0f}, {1, -2.0f}};
+  static const int32_t eos[] = {4}, bad[] = {13, 21, 5}, breakers[] = {2};
+  static const uint32_t bad_offsets[] = {0, 2, 3}, breaker_offsets[] = {0, 1};
+  add("bias, DRY, bad words, no-repeat n-gram, min new tokens", base, [](lk::SamplerConfig& c) {
+    c.logit_bias = {bias, 2}; c.dry_multiplier = 0.8f; c.dry_breakers = {breakers, 1};
+    c.dry_breakers_offsets = {breaker_offsets, 2}; c.bad_words = {bad, 3}; c.bad_words_offsets = {bad_offsets, 3};
+    c.no_repeat_ngram_size = 2; c.eos_tokens = {eos, 1}; c.min_new_tokens = 1; c.top_k = 25; });
+
+  const int kDraws = 20000;
+  for (const Setting& s : settings) {
+    INFO(s.name);
+    // Expected: the final distribution; for XTC the mixture of its two branches.
+    std::vector<double> expected(40, 0.0);
+    auto accumulate = [&](const lk::SamplerConfig& cfg, double weight) {
+      Dist d = distribution(s.x, cfg, lk::SamplingRng{}, hist);
+      for (size_t i = 0; i < d.ids.size(); ++i) expected[size_t(d.ids[i])] += weight * d.p[i];
+    };
+    if (s.xtc_mix) {
+      lk::SamplerConfig on = s.cfg, off = s.cfg;
+      on.xtc_probability = 1;
+      off.xtc_probability = 0;
+      accumulate(on, s.cfg.xtc_probability);
+      accumulate(off, 1 - s.cfg.xtc_probability);
+    } else {
+      accumulate(s.cfg, 1.0);
+    }
+    std::vector<double> seen(40, 0.0);
+    lk::SamplingRng rng{2718, 1, 0};
+    lk::SampleResult r;
+    bool impossible = false;
+    for (int i = 0; i < kDraws; ++i) {
+      REQUIRE(step(s.x, s.cfg, rng, &r, hist).ok());
+      seen[size_t(r.token)] += 1;
+      impossible |= expected[size_t(r.token)] == 0;
+    }
+    CHECK(!impossible);
+    double chi2 = 0, pooled_e = 0, pooled_o = 0;
+    int bins = 0;
+    for (size_t i = 0; i < 40; ++i) {
+      const double e = expected[i] * kDraws;
+      if (e >= 5) {
+        chi2 += (seen[i] - e) * (seen[i] - e) / e;
+        ++bins;
+      } else {
+        pooled_e += e;
+        pooled_o += seen[i];
+      }
+    }
+    if (pooled_e >= 5) {
+      chi2 += (pooled_o - pooled_e) * (pooled_o - pooled_e) / pooled_e;
+      ++bins;
+    }
+    if (bins >= 2) CHECK(chi2 < chi2_critical_1e3(bins - 1));
+  }
+}
+
+TEST_CASE("sampler step: a fixed seed gives the same tokens and bit-identical log-probabilities on every backend") {
+  Lcg g{31337};
+  std::vector<float> x = normal_row(g, 5000, 3.0);
+  lk::SamplerConfig cfg;
+  cfg.temperature = 0.8;
+  cfg.top_k = 200;
+  cfg.top_p = 0.9;
+  cfg.min_p = 0.02;
+  cfg.repetition_penalty = 1.1f;
+  cfg.top_logprobs = 5;
+  cfg.compute_raw_logprob = true;
+  cfg.compute_entropy = true;
+  auto run = [&](lk::Backend b) {
+    lk::set_active_backend(b);
+    std::vector<int32_t> hist;
+    std::vector<double> values;
+    lk::SamplingRng rng{42, 0, 0};
+    for (int i = 0; i < 24; ++i) {
+      lk::SampleResult r;
+      REQUIRE(step(x, cfg, rng, &r, hist).ok());
+      hist.push_back(r.token);
+      values.push_back(r.logprob);
+      values.push_back(r.raw_logprob);
+      values.push_back(r.entropy);
+      for (int j = 0; j < r.top_count; ++j) values.push_back(r.top_logprobs[j]);
+    }
+    lk::set_active_backend(lk::best_backend());
+    return std::make_pair(hist, values);
+  };
+  auto a = run(lk::Backend::kScalar), b = run(lk::best_backend());
+  CHECK(a.first == b.first);
+  CHECK(a.second == b.second);
+  // The committed golden sequence: the wasm builds must reproduce it too.
+  const std::vector<int32_t> golden = {2620, 4788, 3730, 3098, 1741, 1741, 1526, 1828, 2191, 1526, 1946, 1741,
+                                       1838, 327,  1741, 3580, 4087, 292,  3175, 1840, 1840, 1858, 4193, 1828};
+  CHECK(a.first == golden);
+}
+
+TEST_CASE("sampler step: bad parameters give named errors") {
+  using S = lk::StatusCode;
+  std::vector<float> x = {0, 1, 2};
+  lk::SamplingRng rng;
+  lk::SampleResult r;
+  auto code = [&](auto set, const std::vector<int32_t>& hist = {}) {
+    lk::SamplerConfig c;
+    set(c);
+    const uint64_t before = rng.counter;
+    lk::Status st = step(x, c, rng, &r, hist);
+    CHECK(rng.counter == (st.ok() ? before + 2 : before));
+    return st.code;
+  };
+  CHECK(code([](lk::SamplerConfig& c) { c.top_p = 1.5; }) == S::kBadTopP);
+  CHECK(code([](lk::SamplerConfig& c) { c.top_p = -0.1; }) == S::kBadTopP);
+  CHECK(code([](lk::SamplerConfig& c) { c.top_p = NAN; }) == S::kBadTopP);
+  CHECK(code([](lk::SamplerConfig& c) { c.min_p = 2; }) == S::kBadMinP);
+  CHECK(code([](lk::SamplerConfig& c) { c.min_p = NAN; }) == S::kBadMinP);
+  CHECK(code([](lk::SamplerConfig& c) { c.typical_p = -1; }) == S::kBadTypicalP);
+  CHECK(code([](lk::SamplerConfig& c) { c.top_k = -1; }) == S::kBadTopK);
+  CHECK(code([](lk::SamplerConfig& c) { c.temperature = -1; }) == S::kBadTemperature);
+  CHECK(code([](lk::SamplerConfig& c) { c.temperature = NAN; }) == S::kBadTemperature);
+  CHECK(code([](lk::SamplerConfig& c) { c.temperature = INFINITY; }) == S::kBadTemperature);
+  CHECK(code([](lk::SamplerConfig& c) { c.repetition_penalty = 0; }) == S::kBadPenalty);
+  CHECK(code([](lk::SamplerConfig& c) { c.frequency_penalty = INFINITY; }) == S::kBadPenalty);
+  CHECK(code([](lk::SamplerConfig& c) { c.penalty_last_n = -2; }) == S::kBadPenalty);
+  CHECK(code([](lk::SamplerConfig& c) { c.epsilon = 1; }) == S::kBadEpsilon);
+  CHECK(code([](lk::SamplerConfig& c) { c.eta = -0.1; }) == S::kBadEta);
+  CHECK(code([](lk::SamplerConfig& c) { c.top_n_sigma = -1; }) == S::kBadTopNSigma);
+  CHECK(code([](lk::SamplerConfig& c) { c.xtc_threshold = 1.5; }) == S::kBadXtc);
+  CHECK(code([](lk::SamplerConfig& c) { c.dynatemp_range = -1; }) == S::kBadDynamicTemperature);
+  CHECK(code([](lk::SamplerConfig& c) { c.top_logprobs = 21; }) == S::kBadTopLogprobs);
+  static const lk::TokenBias bad_bias[] = {{0, 1}, {3, 1}}, nan_bias[] = {{0, NAN}};
+  CHECK(code([](lk::SamplerConfig& c) { c.logit_bias = {bad_bias, 2}; }) == S::kBadBias);
+  CHECK(code([](lk::SamplerConfig& c) { c.logit_bias = {nan_bias, 1}; }) == S::kBadBias);
+  static const int32_t bad_tokens[] = {-1};
+  CHECK(code([](lk::SamplerConfig& c) { c.banned_tokens = {bad_tokens, 1}; }) == S::kBadMaskToken);
+  CHECK(code([](lk::SamplerConfig& c) { c.restrict_to_allowed = true; c.allowed_tokens = {bad_tokens, 1}; }) == S::kBadMaskToken);
+  CHECK(code([](lk::SamplerConfig&) {}, {0, 3}) == S::kBadHistoryToken);
+  static const uint32_t short_mask[1] = {0};
+  std::vector<float> wide(33, 0.0f);
+  lk::SamplerConfig c;
+  c.token_bitmask = {short_mask, 1};
+  CHECK(step(wide, c, rng, &r).code == S::kBitmaskTooShort);
+  static const lk::SamplerStage only_temp[] = {lk::SamplerStage::kTemperature};
+  static const lk::SamplerStage twice[] = {lk::SamplerStage::kTopK, lk::SamplerStage::kTopK};
+  CHECK(code([](lk::SamplerConfig& c) { c.order = {only_temp, 1}; c.top_k = 5; }) == S::kBadOrder);
+  CHECK(code([](lk::SamplerConfig& c) { c.order = {twice, 2}; }) == S::kBadOrder);
+  CHECK(code([](lk::SamplerConfig& c) { c.order = {only_temp, 1}; c.temperature = 0.5; }) == S::kOk);
+  // No token left: everything masked; NaN reports the first index.
+  lk::SamplerConfig plain;
+  CHECK(step({-INFINITY, -INFINITY}, plain, rng, &r).code == S::kNoTokenLeft);
+  static const int32_t all[] = {0, 1, 2};
+  CHECK(code([](lk::SamplerConfig& c) { c.banned_tokens = {all, 3}; }) == S::kNoTokenLeft);
+  lk::Status nan = step({0, NAN, NAN}, plain, rng, &r);
+  CHECK(nan.code == S::kNaN);
+  CHECK(nan.index == 1);
+  CHECK(step({}, plain, rng, &r).code == S::kEmpty);
+}
+
+TEST_CASE("sampler select: exact integer roundings of p·total") {
+  CHECK(lk::mul_ceil(0.5, 7) == 4);
+  CHECK(lk::mul_floor(0.5, 7) == 3);
+  CHECK(lk::mul_ceil(0.5, 8) == 4);
+  CHECK(lk::mul_ceil(1e-300, 1) == 1);
+  CHECK(lk::mul_floor(1e-300, uint64_t(1) << 62) == 0);
+  CHECK(lk::mul_ceil(0.0, 100) == 0);
+  CHECK(lk::mul_ceil(1.0, 100) == 100);
+  // 0.1 is slightly above 1/10 in binary: 0.1·10 rounds up to 2 under ceil.
+  CHECK(lk::mul_ceil(0.1, 10) == 2);
+  CHECK(lk::mul_floor(0.1, 10) == 1);
+  CHECK(lk::scale_draw((uint64_t(1) << 53) - 1, 1000) == 999);
+  CHECK(lk::scale_draw(0, 1000) == 0);
+}

@@ -1,0 +1,33 @@
+// Several worker_threads, each with its own instance, in parallel, give
+// bit-identical results to one instance on the main thread.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { simd, lkPromise } from './helpers.mjs';
+
+const lk = await lkPromise;
+const WORK = `
+  import { parentPort, workerData } from 'node:worker_threads';
+  import { load } from ${JSON.stringify(new URL('../../dist/index.mjs', import.meta.url).href)};
+  const lk = await load({ simd: workerData.simd });
+  ${work.toString()}
+  parentPort.postMessage(work(lk));
+`;
+
+function work(lk) {
+  let s = 12345;
+  const x = Float32Array.from({ length: 50000 }, () => { s = (s * 1103515245 + 12345) >>> 0; return (s / 2 ** 32 - 0.5) * 20; });
+  const sampler = lk.sampler({ topP: 0.9, temperature: 0.8, seed: 9 });
+  const tokens = Array.from({ length: 50 }, () => sampler.next(x).token);
+  return { softmax: Array.from(lk.softmax(x).subarray(0, 500)), logsumexp: lk.logsumexp(x)[0], tokens };
+}
+
+test('four worker_threads in parallel match the main thread bit for bit', async () => {
+  const expected = work(lk);
+  const results = await Promise.all(Array.from({ length: 4 }, () => new Promise((resolve, reject) => {
+    const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORK)}`), { workerData: { simd } });
+    w.once('message', (r) => { resolve(r); w.terminate(); });
+    w.once('error', reject);
+  })));
+  for (const r of results) assert.deepEqual(r, expected);
+});

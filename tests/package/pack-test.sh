@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# `npm pack`, install the tarball into an empty project, and use it the ways
+# users do: `import` and `require` (main entry and adapters), TypeScript with
+# the shipped types (nodenext, node16 and bundler resolution; import and
+# require), and a Vite-bundled app in Chromium (main thread, custom wasmUrl,
+# Web Worker: vite-app.mjs). Softmax checked against float64.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+tarball="$(cd "$root" && npm pack --silent --pack-destination "$tmp" 2>/dev/null | tail -1)"
+mkdir "$tmp/app"
+cd "$tmp/app"
+echo '{ "name": "consumer", "version": "1.0.0", "private": true }' > package.json
+npm install --silent --no-audit --no-fund --offline "$tmp/$tarball" >/dev/null
+listed="$(tar -tzf "$tmp/$tarball" | sort | tr '\n' ' ')"
+echo "tarball: $tarball ($(du -b "$tmp/$tarball" | cut -f1) bytes): $listed"
+
+cat > check.js <<'JS'
+module.exports = function check(p, how) {
+  const x = [4.5, -1.2, 0.8];
+  const m = Math.max(...x);
+  const s = x.reduce((a, v) => a + Math.exp(v - m), 0);
+  x.forEach((v, i) => {
+    const ref = Math.exp(v - m) / s;
+    if (Math.abs(p[i] - ref) > 4e-7 * ref) throw new Error(`${how}: softmax[${i}] = ${p[i]}, expected ${ref}`);
+  });
+  console.log(`${how}: softmax ok`, Array.from(p, (v) => v.toFixed(6)).join(' '));
+};
+JS
+cat > esm.mjs <<'JS'
+import { load } from 'logitkit';
+import { createRequire } from 'node:module';
+const check = createRequire(import.meta.url)('./check.js');
+const lk = await load();
+check(lk.softmax(new Float32Array([4.5, -1.2, 0.8])), `ESM import (${lk.backend})`);
+const base = await load({ simd: false });
+check(base.softmax(new Float32Array([4.5, -1.2, 0.8])), `ESM import (${base.backend})`);
+JS
+cat > cjs.cjs <<'JS'
+const { load } = require('logitkit');
+const check = require('./check.js');
+load().then((lk) => check(lk.softmax(new Float32Array([4.5, -1.2, 0.8])), `CJS require (${lk.backend})`));
+JS
+cat > adapters.mjs <<'JS'
+import { load } from 'logitkit';
+import { logitsProcessor } from 'logitkit/transformers';
+import { logitProcessor } from 'logitkit/webllm';
+import { lastLogits } from 'logitkit/onnx';
+const lk = await load();
+const tensor = { data: new Float32Array([0, 1, 2, 3, 4, 5]), dims: [1, 2, 3], type: 'float32' };
+const [row] = lastLogits(tensor);
+if (row.buffer !== tensor.data.buffer || row.join() !== '3,4,5') throw new Error('onnx: last row');
+const p = logitsProcessor(lk, { topK: 1 });
+p([[0n]], { data: row, dims: [1, 3], type: 'float32' });
+if (row.join() !== '-Infinity,-Infinity,0') throw new Error(`transformers: ${row.join()}`);
+const w = logitProcessor(lk, { temperature: 0 });
+if (w.processLogits(new Float32Array([1, 9, 2])).indexOf(0) !== 1) throw new Error('webllm');
+console.log('ESM import of logitkit/transformers, logitkit/webllm, logitkit/onnx: ok');
+JS
+cat > adapters.cjs <<'JS'
+const { load } = require('logitkit');
+const { logitsSampler } = require('logitkit/transformers');
+const { LogitkitLogitProcessor } = require('logitkit/webllm');
+const { lastLogitsBuffer } = require('logitkit/onnx');
+load().then(async (lk) => {
+  const buf = lastLogitsBuffer(lk, { data: new Float32Array([0, 1, 2, 3, 4, 5]), dims: [1, 2, 3], type: 'float32' });
+  if (buf.view.join() !== '3,4,5') throw new Error('onnx buffer');
+  const [[token]] = await logitsSampler(lk, { temperature: 0 })({ data: buf.view, dims: [3], type: 'float32' });
+  if (token !== 2n) throw new Error(`transformers sampler: ${token}`);
+  new LogitkitLogitProcessor(lk).resetState();
+  console.log('CJS require of logitkit/transformers, logitkit/webllm, logitkit/onnx: ok');
+});
+JS
+node esm.mjs
+node cjs.cjs
+node adapters.mjs
+node adapters.cjs
+
+# TypeScript with the shipped types: ESM and CJS files under nodenext and
+# node16, and a bundler-resolved app; strict, no skipLibCheck.
+cat > typed.mts <<'TS'
+import { load, type Logitkit, type SampleResult } from 'logitkit';
+import { logitsProcessor, type TensorLike } from 'logitkit/transformers';
+import { logitProcessor } from 'logitkit/webllm';
+import { lastLogits, lastLogitsBuffer } from 'logitkit/onnx';
+const lk: Logitkit = await load({ wasmUrl: (file) => new URL(file, 'https://cdn.example/logitkit/') });
+const t: TensorLike = { data: new Float32Array(6), dims: [1, 2, 3], type: 'float32' };
+const rows: Float32Array[] = lastLogits(t);
+const r: SampleResult = lk.sampler({ topP: 0.9 }).sample(lastLogitsBuffer(lk, t));
+const same: TensorLike = logitsProcessor(lk, { minP: 0.1 })([[1n, 2n]], t);
+const out: Float32Array = logitProcessor(lk, { mode: 'sample', seed: 3 }).processLogits(rows[0]);
+// @ts-expect-error: mode is 'distribution' or 'sample'
+logitProcessor(lk, { mode: 'greedy' });
+void [r, same, out];
+TS
+cat > typed.cts <<'TS'
+import logitkit = require('logitkit');
+import transformers = require('logitkit/transformers');
+import onnx = require('logitkit/onnx');
+export async function main(): Promise<number> {
+  const lk: logitkit.Logitkit = await logitkit.load({ simd: false });
+  const s: transformers.LogitkitSampler = transformers.logitsSampler(lk, { temperature: 0 });
+  const [[token]] = await s({ data: onnx.lastLogits({ data: new Float32Array(3), dims: [1, 3] })[0], dims: [3] });
+  return Number(token);
+}
+TS
+cat > app.ts <<'TS'
+import { load, LogitBuffer } from 'logitkit';
+import { LogitkitLogitProcessor } from 'logitkit/webllm';
+export async function run(): Promise<LogitBuffer> {
+  const lk = await load();
+  const p = new LogitkitLogitProcessor(lk, { topK: 5 });
+  p.processSampledToken(1);
+  return lk.buffer(8);
+}
+TS
+for mode in nodenext:nodenext:typed.mts,typed.cts node16:node16:typed.mts,typed.cts esnext:bundler:app.ts,typed.mts; do
+  IFS=: read -r module resolution files <<<"$mode"
+  cat > "tsconfig.$resolution.json" <<JSON
+{ "compilerOptions": { "strict": true, "noEmit": true, "skipLibCheck": false, "target": "es2022",
+    "lib": ["es2022", "dom", "esnext.disposable"], "types": [], "module": "$module", "moduleResolution": "$resolution" },
+  "files": ["${files/,/\", \"}"] }
+JSON
+  node "$root/node_modules/typescript/bin/tsc" -p "tsconfig.$resolution.json"
+done
+echo "TypeScript: tsc --noEmit ok (nodenext, node16: import and require; bundler)"
+
+node "$root/tests/package/vite-app.mjs" "$tmp/app"
