@@ -1,0 +1,50 @@
+// Timing harness: warm-up, then samples of batched calls (batches sized so a
+// sample lasts >= ~1 ms, which keeps timer resolution out of sub-25 µs calls);
+// reports the median and p10/p90 per call in microseconds.
+export function measure(fn, { minSampleMs = 1, samples = 41, warmupMs = 50 } = {}) {
+  const t0 = performance.now();
+  let calls = 0;
+  while (performance.now() - t0 < warmupMs) { fn(); calls++; }
+  const perCall = (performance.now() - t0) / calls;
+  const batch = Math.max(1, Math.ceil(minSampleMs / perCall));
+  const times = [];
+  for (let s = 0; s < samples; s++) {
+    const a = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    times.push(((performance.now() - a) * 1000) / batch);
+  }
+  times.sort((a, b) => a - b);
+  const q = (f) => times[Math.min(times.length - 1, Math.floor(f * times.length))];
+  return { median: q(0.5), p10: q(0.1), p90: q(0.9) };
+}
+
+// 3·N(0,1) logits with a few large spikes, from a fixed seed.
+export function realisticLogits(n, seed = 1) {
+  let s = seed >>> 0 || 1;
+  const u = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = 3 * Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());
+  for (let k = 0; k < 8; k++) x[Math.floor(u() * n)] = 12 + 4 * u();
+  return x;
+}
+
+export function formatRow(cells, widths) {
+  return cells.map((c, i) => String(c).padStart(widths[i] ?? 10)).join('  ');
+}
+
+// The same for async calls (peers whose ops return promises).
+export async function measureAsync(fn, { samples = 21, warmupMs = 100, minSampleMs = 5 } = {}) {
+  const t0 = performance.now();
+  let calls = 0;
+  while (performance.now() - t0 < warmupMs) { await fn(); calls++; }
+  const batch = Math.max(1, Math.ceil(minSampleMs / ((performance.now() - t0) / calls)));
+  const times = [];
+  for (let s = 0; s < samples; s++) {
+    const a = performance.now();
+    for (let i = 0; i < batch; i++) await fn();
+    times.push(((performance.now() - a) * 1000) / batch);
+  }
+  times.sort((a, b) => a - b);
+  const q = (f) => times[Math.min(times.length - 1, Math.floor(f * times.length))];
+  return { median: q(0.5), p10: q(0.1), p90: q(0.9) };
+}

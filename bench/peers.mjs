@@ -1,0 +1,61 @@
+// The libraries a user would otherwise pick, loaded from bench/node_modules
+// (bench/package.json, never installed by `npm test`), each wrapped as the
+// operations the bench measures. Missing peers are reported and skipped.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export async function loadPeers() {
+  const peers = {};
+  try {
+    const T = await import('@huggingface/transformers');
+    const pkg = JSON.parse(readFileSync(new URL('./node_modules/@huggingface/transformers/package.json', import.meta.url), 'utf8'));
+    peers.transformers = { T, version: pkg.version };
+  } catch (err) {
+    console.log(`(transformers.js not available: ${err.message.split('\n')[0]}; run npm --prefix bench ci)`);
+  }
+  try {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(fileURLToPath(new URL('./node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
+    peers.tf = { tf, version: tf.version_core };
+  } catch (err) {
+    console.log(`(TensorFlow.js not available: ${err.message.split('\n')[0]})`);
+  }
+  return peers;
+}
+
+// transformers.js as generate() runs a sampling step: its logits processors
+// on a Tensor (repetition penalty, temperature; top-p is not wired into its
+// generate), then MultinomialSampler: topk(k) → softmax → weighted draw.
+export function transformersStep(T, { topK, temperature, repetitionPenalty, history }) {
+  const procs = new T.LogitsProcessorList();
+  if (repetitionPenalty) procs.push(new T.RepetitionPenaltyLogitsProcessor(repetitionPenalty));
+  if (temperature) procs.push(new T.TemperatureLogitsWarper(temperature));
+  const ids = [history.map(BigInt)];
+  return async (x) => {
+    const logits = new T.Tensor('float32', x.slice(), [1, x.length]);
+    const processed = procs(ids, logits);
+    const [v, i] = await T.topk(processed, topK || x.length);
+    const p = T.softmax(v.data);
+    let r = 0.5, k = 0;
+    for (; k < p.length - 1 && (r -= p[k]) > 0; k++);
+    return Number(i.data[k]);
+  };
+}
+
+export async function tfBackend(tf, name) {
+  await tf.setBackend(name);
+  await tf.ready();
+  return {
+    softmax: (x) => tf.tidy(() => tf.softmax(tf.tensor1d(x)).dataSync()),
+    logSoftmax: (x) => tf.tidy(() => tf.logSoftmax(tf.tensor1d(x)).dataSync()),
+    argmax: (x) => tf.tidy(() => tf.argMax(tf.tensor1d(x)).dataSync()[0]),
+    // top-k 50 → temperature → multinomial, the chain tfjs offers.
+    chain: (x, { topK, temperature }) => tf.tidy(() => {
+      const { values, indices } = tf.topk(tf.tensor1d(x), topK);
+      const pick = tf.multinomial(tf.expandDims(tf.div(values, temperature), 0), 1, 7).dataSync()[0];
+      return indices.dataSync()[pick];
+    }),
+  };
+}

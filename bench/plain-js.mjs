@@ -1,0 +1,124 @@
+// The careful plain-JavaScript implementations a user would otherwise write:
+// float64 accumulation, one pass per step, no sorting.
+export function softmax(x, out = new Float32Array(x.length)) {
+  let m = -Infinity;
+  for (let i = 0; i < x.length; i++) if (x[i] > m) m = x[i];
+  let s = 0;
+  for (let i = 0; i < x.length; i++) { const e = Math.exp(x[i] - m); out[i] = e; s += e; }
+  const inv = 1 / s;
+  for (let i = 0; i < x.length; i++) out[i] *= inv;
+  return out;
+}
+
+export function logSoftmax(x, out = new Float32Array(x.length)) {
+  let m = -Infinity;
+  for (let i = 0; i < x.length; i++) if (x[i] > m) m = x[i];
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += Math.exp(x[i] - m);
+  const l = m + Math.log(s);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] - l;
+  return out;
+}
+
+export function argmax(x) {
+  let best = 0;
+  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+  return best;
+}
+
+// The chain top-k → top-p → min-p → temperature → draw, as careful plain JS
+// does it: a size-k min-heap over V (no full sort), then work on k entries.
+export function sampleChain(x, { topK = 50, topP = 0.9, minP = 0.05, temperature = 0.8 }, u) {
+  const heapV = new Float64Array(topK), heapI = new Int32Array(topK);
+  let size = 0;
+  const down = (i) => {
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < size && heapV[l] < heapV[m]) m = l;
+      if (r < size && heapV[r] < heapV[m]) m = r;
+      if (m === i) return;
+      [heapV[i], heapV[m]] = [heapV[m], heapV[i]];
+      [heapI[i], heapI[m]] = [heapI[m], heapI[i]];
+      i = m;
+    }
+  };
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (size < topK) {
+      let j = size++;
+      heapV[j] = v; heapI[j] = i;
+      while (j > 0) {
+        const p = (j - 1) >> 1;
+        if (heapV[p] <= heapV[j]) break;
+        [heapV[p], heapV[j]] = [heapV[j], heapV[p]];
+        [heapI[p], heapI[j]] = [heapI[j], heapI[p]];
+        j = p;
+      }
+    } else if (v > heapV[0]) {
+      heapV[0] = v; heapI[0] = i;
+      down(0);
+    }
+  }
+  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => heapV[b] - heapV[a] || heapI[a] - heapI[b]);
+  const z = order.map((i) => heapV[i]), ids = order.map((i) => heapI[i]);
+  const w = z.map((v) => Math.exp(v - z[0]));
+  const s = w.reduce((a, b) => a + b, 0);
+  let n = 0, cum = 0;
+  while (n < w.length && (cum < topP * s || n === 0)) cum += w[n++];
+  while (n > 1 && w[n - 1] < minP) n--;
+  const wt = z.slice(0, n).map((v) => Math.exp((v - z[0]) / temperature));
+  let r = u * wt.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < n; i++) if ((r -= wt[i]) < 0) return ids[i];
+  return ids[n - 1];
+}
+
+// Naive plain JS: sort the whole vocabulary, then cut (what most snippets do).
+export function sampleNaive(x, { topK = 0, topP = 1, minP = 0, temperature = 1 }, u) {
+  const order = Array.from(x.keys()).sort((a, b) => x[b] - x[a] || a - b);
+  let n = topK > 0 ? Math.min(topK, order.length) : order.length;
+  const m = x[order[0]];
+  const w = order.slice(0, n).map((i) => Math.exp(x[i] - m));
+  const s = w.reduce((a, b) => a + b, 0);
+  let k = 0, cum = 0;
+  while (k < n && (cum < topP * s || k === 0)) cum += w[k++];
+  n = k;
+  while (n > 1 && w[n - 1] < minP) n--;
+  const wt = order.slice(0, n).map((i) => Math.exp((x[i] - m) / temperature));
+  let r = u * wt.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < n; i++) if ((r -= wt[i]) < 0) return order[i];
+  return order[n - 1];
+}
+
+// Penalties over a history (HF repetition penalty), on a copy.
+export function penalize(x, history, penalty, out) {
+  out.set(x);
+  for (const t of new Set(history)) out[t] = out[t] > 0 ? out[t] / penalty : out[t] * penalty;
+  return out;
+}
+
+// Log-probabilities of the top 20 tokens (a size-20 selection over V).
+export function top20Logprobs(x) {
+  const lp = logSoftmax(x);
+  const best = [];
+  for (let i = 0; i < lp.length; i++) {
+    if (best.length < 20 || lp[i] > lp[best[best.length - 1]]) {
+      best.push(i);
+      best.sort((a, b) => lp[b] - lp[a] || a - b);
+      if (best.length > 20) best.pop();
+    }
+  }
+  return best.map((i) => [i, lp[i]]);
+}
+
+export function crossEntropy(x, labels, c) {
+  let sum = 0;
+  for (let r = 0; r < labels.length; r++) {
+    let m = -Infinity;
+    for (let k = 0; k < c; k++) m = Math.max(m, x[r * c + k]);
+    let s = 0;
+    for (let k = 0; k < c; k++) s += Math.exp(x[r * c + k] - m);
+    sum += m + Math.log(s) - x[r * c + labels[r]];
+  }
+  return sum / labels.length;
+}
