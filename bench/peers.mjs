@@ -1,10 +1,10 @@
 // The libraries a user would otherwise pick, loaded from bench/node_modules
 // (bench/package.json, never installed by `npm test`), each wrapped as the
 // operations the bench measures. Missing peers are reported and skipped.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
+// loadPeers is Node's; the wrappers below it also run in the browser bench.
 export async function loadPeers() {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
   const peers = {};
   try {
     const T = await import('@huggingface/transformers');
@@ -51,6 +51,8 @@ export async function tfBackend(tf, name) {
     softmax: (x) => tf.tidy(() => tf.softmax(tf.tensor1d(x)).dataSync()),
     logSoftmax: (x) => tf.tidy(() => tf.logSoftmax(tf.tensor1d(x)).dataSync()),
     argmax: (x) => tf.tidy(() => tf.argMax(tf.tensor1d(x)).dataSync()[0]),
+    crossEntropy: (x, labels, n) => tf.tidy(() => tf.losses.softmaxCrossEntropy(
+      tf.oneHot(tf.tensor1d(labels, 'int32'), n), tf.tensor2d(x, [labels.length, n])).dataSync()[0]),
     // top-k 50 → temperature → multinomial, the chain tfjs offers.
     chain: (x, { topK, temperature }) => tf.tidy(() => {
       const { values, indices } = tf.topk(tf.tensor1d(x), topK);

@@ -122,3 +122,29 @@ export function crossEntropy(x, labels, c) {
   }
   return sum / labels.length;
 }
+
+// Mean NLL of softmax(z / t) in float64, and the t minimising it by a
+// golden-section search over log t in [1e-3, 1e3] to 1e-9.
+function nllAt(z, labels, c, t) {
+  let sum = 0;
+  for (let r = 0; r < labels.length; r++) {
+    let m = -Infinity;
+    for (let k = 0; k < c; k++) m = Math.max(m, z[r * c + k] / t);
+    let s = 0;
+    for (let k = 0; k < c; k++) s += Math.exp(z[r * c + k] / t - m);
+    sum += m + Math.log(s) - z[r * c + labels[r]] / t;
+  }
+  return sum / labels.length;
+}
+
+export function fitTemperature(z, labels, c) {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let a = Math.log(1e-3), b = Math.log(1e3);
+  let x1 = b - g * (b - a), x2 = a + g * (b - a);
+  let f1 = nllAt(z, labels, c, Math.exp(x1)), f2 = nllAt(z, labels, c, Math.exp(x2));
+  while (b - a > 1e-9) {
+    if (f1 < f2) { b = x2; x2 = x1; f2 = f1; x1 = b - g * (b - a); f1 = nllAt(z, labels, c, Math.exp(x1)); }
+    else { a = x1; x1 = x2; f1 = f2; x2 = a + g * (b - a); f2 = nllAt(z, labels, c, Math.exp(x2)); }
+  }
+  return Math.exp((a + b) / 2);
+}

@@ -1,0 +1,131 @@
+// The benchmark suite itself, independent of where it runs: `bench/run.mjs`
+// runs it in Node, `bench/browser.mjs` in headless Chromium. Each case is
+// checked to produce a valid result before it is timed.
+import { measure, measureAsync, realisticLogits } from './harness.mjs';
+import * as plain from './plain-js.mjs';
+import { transformersStep } from './peers.mjs';
+
+export const CHAIN = { topK: 50, topP: 0.9, minP: 0.05, temperature: 0.8 };
+export const OPS = {
+  greedy: 'greedy argmax',
+  softmax: 'softmax, Float32Array in/out',
+  softmaxWasm: 'softmax, in wasm memory',
+  logSoftmax: 'log-softmax, Float32Array in/out',
+  chain: 'penalties(64) → top-k 50 → top-p .9 → min-p .05 → T .8 → sample',
+  topP: 'top-p .95 alone → sample',
+  top20: 'sample + logprob + top-20 logprobs',
+  crossEntropy: 'cross-entropy, batch of 8 rows × V',
+  floor: 'floor: copy V floats into wasm',
+};
+export const FIT_OP = 'temperature fit, 10 000 × 10 logits';
+const CE_ROWS = 8;
+
+const check = (ok, what) => { if (!ok) throw new Error(`bench: ${what} produced an invalid result`); };
+
+export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
+  const x = realisticLogits(n, 7);
+  const out = new Float32Array(n);
+  const scratch = new Float32Array(n);
+  const history = Array.from({ length: 64 }, (_, i) => (i * 2003) % n);
+  const batch = new Float32Array(CE_ROWS * n);
+  for (let r = 0; r < CE_ROWS; r++) batch.set(realisticLogits(n, 100 + r), r * n);
+  const labels = Int32Array.from({ length: CE_ROWS }, (_, r) => (r * 7919) % n);
+  const ref = { argmax: plain.argmax(x), softmax: plain.softmax(x), crossEntropy: plain.crossEntropy(batch, labels, n) };
+  const rows = [];
+  const add = (op, impl, fn, isAsync = false) => rows.push({ op, impl, fn, isAsync });
+  for (const [impl, lk] of [['logitkit wasm SIMD', simd], ['logitkit wasm baseline', base]]) {
+    const buf = lk.buffer(n);
+    const outBuf = lk.buffer(n);
+    buf.view.set(x);
+    check(lk.argmax(buf)[0] === ref.argmax, `${impl} argmax`);
+    add(OPS.greedy, impl, () => lk.argmax(buf));
+    add(OPS.softmax, impl, () => lk.softmax(x, { out }));
+    add(OPS.softmaxWasm, impl, () => lk.softmax(buf, { out: outBuf }));
+    add(OPS.logSoftmax, impl, () => lk.logSoftmax(x, { out }));
+    const chain = lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history, seed: 1 });
+    const kept = new Set(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history }).distribution(x).ids);
+    check(kept.has(chain.sample(x).token), `${impl} chain`);
+    add(OPS.chain, impl, () => chain.sample(x));
+    const topP = lk.sampler({ topP: 0.95, seed: 1 });
+    add(OPS.topP, impl, () => topP.sample(x));
+    const top20 = lk.sampler({ topLogprobs: 20, seed: 1 });
+    check(top20.sample(x).topLogprobs.length === 20, `${impl} top-20`);
+    add(OPS.top20, impl, () => top20.sample(x));
+    const ce = lk.crossEntropy(batch, labels);
+    check(Math.abs(ce - ref.crossEntropy) < 1e-4 * ref.crossEntropy, `${impl} cross-entropy`);
+    add(OPS.crossEntropy, impl, () => lk.crossEntropy(batch, labels));
+    add(OPS.floor, impl, () => buf.view.set(x));
+  }
+  add(OPS.greedy, 'plain JS', () => plain.argmax(x));
+  add(OPS.softmax, 'plain JS', () => plain.softmax(x, out));
+  add(OPS.logSoftmax, 'plain JS', () => plain.logSoftmax(x, out));
+  add(OPS.chain, 'plain JS, careful (heap top-k)', () => plain.sampleChain(plain.penalize(x, history, 1.1, scratch), CHAIN, 0.5));
+  add(OPS.chain, 'plain JS, naive (full sort)', () => plain.sampleNaive(plain.penalize(x, history, 1.1, scratch), CHAIN, 0.5));
+  add(OPS.topP, 'plain JS, naive (full sort)', () => plain.sampleNaive(x, { topP: 0.95 }, 0.5));
+  add(OPS.top20, 'plain JS', () => plain.top20Logprobs(x));
+  add(OPS.crossEntropy, 'plain JS', () => plain.crossEntropy(batch, labels, n));
+  if (peers.transformers) {
+    const { T } = peers.transformers;
+    const p = T.softmax(x);
+    check(Math.abs(p[ref.argmax] - ref.softmax[ref.argmax]) < 1e-5, 'transformers.js softmax');
+    add(OPS.softmax, 'transformers.js', () => T.softmax(x));
+    add(OPS.logSoftmax, 'transformers.js', () => T.log_softmax(x));
+    const step = transformersStep(T, { ...CHAIN, repetitionPenalty: 1.1, history });
+    add(OPS.chain, 'transformers.js step (penalty, T, top-k; no top-p/min-p)', () => step(x), true);
+  }
+  for (const [impl, b] of [['TensorFlow.js wasm', tfWasm], ['TensorFlow.js cpu', tfCpu]]) {
+    if (!b) continue;
+    const use = async () => { await peers.tf.tf.setBackend(impl.endsWith('wasm') ? 'wasm' : 'cpu'); };
+    await use();
+    check(b.argmax(x) === ref.argmax, `${impl} argmax`);
+    check(Math.abs(b.softmax(x)[ref.argmax] - ref.softmax[ref.argmax]) < 1e-5, `${impl} softmax`);
+    rows.push({ op: OPS.greedy, impl, fn: () => b.argmax(x), before: use });
+    rows.push({ op: OPS.softmax, impl, fn: () => b.softmax(x), before: use });
+    rows.push({ op: OPS.logSoftmax, impl, fn: () => b.logSoftmax(x), before: use });
+    rows.push({ op: OPS.chain, impl: `${impl} (top-k, T, multinomial)`, fn: () => b.chain(x, CHAIN), before: use });
+    check(Math.abs(b.crossEntropy(batch, labels, n) - ref.crossEntropy) < 1e-4 * ref.crossEntropy, `${impl} cross-entropy`);
+    rows.push({ op: OPS.crossEntropy, impl, fn: () => b.crossEntropy(batch, labels, n), before: use });
+  }
+  return rows;
+}
+
+// Times every case at size n; rows are { op, impl, median, p10, p90 }.
+// minSampleMs: the browser coarsens performance.now() (100 µs in Chromium
+// without cross-origin isolation), so it times longer batches than Node.
+export async function timeCases(n, env, { minSampleMs = 1 } = {}) {
+  const results = [];
+  for (const r of await cases(n, env)) {
+    if (r.before) await r.before();
+    results.push({ op: r.op, impl: r.impl, ...(r.isAsync ? await measureAsync(r.fn, { minSampleMs: Math.max(5, minSampleMs) }) : measure(r.fn, { samples: 25, minSampleMs })) });
+  }
+  return results;
+}
+
+// Temperature scaling on 10 000 validation rows of 10 classes (labels drawn from
+// softmax(z / 1.7), so the optimum is near 1.7): logitkit's Newton fit beside a
+// careful plain-JS golden-section search on the float64 NLL.
+export function fitCases({ simd, base }) {
+  const n = 10_000, c = 10;
+  const z = realisticLogits(n * c, 11);
+  const labels = new Int32Array(n);
+  let s = 5;
+  for (let r = 0; r < n; r++) {
+    const p = plain.softmax(z.subarray(r * c, (r + 1) * c).map((v) => v / 1.7));
+    s = (s * 1103515245 + 12345) >>> 0;
+    let u = s / 4294967296, k = 0;
+    for (; k < c - 1 && (u -= p[k]) > 0; k++);
+    labels[r] = k;
+  }
+  const tRef = plain.fitTemperature(z, labels, c);
+  const rows = [];
+  for (const [impl, lk] of [['logitkit wasm SIMD', simd], ['logitkit wasm baseline', base]]) {
+    check(Math.abs(lk.fitTemperature(z, labels).temperature - tRef) < 1e-4 * tRef, `${impl} temperature fit`);
+    rows.push({ op: FIT_OP, impl, fn: () => lk.fitTemperature(z, labels) });
+  }
+  rows.push({ op: FIT_OP, impl: 'plain JS (golden-section on float64 NLL)', fn: () => plain.fitTemperature(z, labels, c) });
+  return rows;
+}
+
+export function timeFit(env, { minSampleMs = 1 } = {}) {
+  return fitCases(env).map((r) => ({ op: r.op, impl: r.impl, ...measure(r.fn, { samples: 15, minSampleMs, warmupMs: 200 }) }));
+}
