@@ -1,14 +1,37 @@
+import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const ortDist = fileURLToPath(new URL('../node_modules/onnxruntime-web/dist/', import.meta.url));
+// The two ONNX Runtime Web files the playground loads (single-threaded wasm),
+// served as /ort/* from node_modules in dev and copied into the build: no CDN.
+const ORT_FILES = { 'ort-wasm-simd-threaded.mjs': 'text/javascript', 'ort-wasm-simd-threaded.wasm': 'application/wasm' };
+
+function serveOrt() {
+  return {
+    name: 'logitkit-serve-ort',
+    configureServer(server) {
+      server.middlewares.use('/ort/', (req, res, next) => {
+        const file = new URL(req.url, 'http://x').pathname.slice(1);
+        if (!ORT_FILES[file]) return next();
+        res.setHeader('content-type', ORT_FILES[file]);
+        createReadStream(ortDist + file).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const file of Object.keys(ORT_FILES)) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(ortDist + file) });
+    },
+  };
+}
 
 export default {
   root: fileURLToPath(new URL('.', import.meta.url)),
-  // The shipped calibration data is served as /calibration/*.
+  // The shipped data is served as /calibration/* and /model/*.
   publicDir: fileURLToPath(new URL('../data', import.meta.url)),
   // The page imports the built package from ../dist and the bench helpers from ../bench.
   server: { fs: { allow: [root] }, host: '127.0.0.1', port: 5173 },
   build: { target: 'es2022' },
   worker: { format: 'es' },
+  plugins: [serveOrt()],
   optimizeDeps: { exclude: ['logitkit'] },
 };

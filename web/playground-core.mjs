@@ -1,0 +1,163 @@
+// The generation loop of the playground, shared by the page (web/main.js) and
+// its Node test (tests/ecosystem/playground.test.mjs), so both run the same code.
+// ONNX Runtime runs the transformer up to its hidden states; logitkit does all
+// the logits work after that: the LM head (`linear`), the logit lens, the
+// sampler's controls and the seeded draw. The model is data/model/charlm.onnx,
+// made by model/train.py.
+
+/** The character model: ONNX session, vocabulary and LM head. */
+export class CharModel {
+  /**
+   * ort: the onnxruntime-web module; lk: a loaded logitkit; modelBytes: the
+   * .onnx file; meta: charlm.json; lmHead: lm-head.bin's bytes.
+   */
+  static async create(ort, lk, { modelBytes, meta, lmHead }) {
+    const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['wasm'] });
+    return new CharModel(ort, lk, session, meta, lmHead);
+  }
+
+  constructor(ort, lk, session, meta, lmHead) {
+    this.ort = ort;
+    this.lk = lk;
+    this.session = session;
+    this.meta = meta;
+    this.vocab = meta.vocab;
+    this.context = meta.config.context;
+    this.dModel = meta.config.d_model;
+    this.layers = meta.config.layers;
+    const floats = new Float32Array(lmHead.buffer ?? lmHead, lmHead.byteOffset ?? 0, (lmHead.byteLength ?? lmHead.length) / 4);
+    const V = this.vocab.length;
+    if (floats.length !== V * this.dModel + V) throw new RangeError(`lmHead: expected ${V * this.dModel + V} floats, got ${floats.length}`);
+    this.weight = floats.slice(0, V * this.dModel);
+    this.bias = floats.slice(V * this.dModel);
+    this.index = new Map(this.vocab.map((c, i) => [c, i]));
+  }
+
+  /** Text → token ids; a RangeError names the first character outside the vocabulary. */
+  encode(text) {
+    const ids = new Int32Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      const id = this.index.get(text[i]);
+      if (id === undefined) {
+        throw new RangeError(`prompt: character ${JSON.stringify(text[i])} at position ${i} is not in the model's vocabulary (printable ASCII and newline)`);
+      }
+      ids[i] = id;
+    }
+    return ids;
+  }
+
+  decode(ids) {
+    return Array.from(ids, (i) => this.vocab[i]).join('');
+  }
+
+  /** Runs the transformer on [batch × seq] ids; returns ORT's outputs. */
+  async run(ids, batch = 1) {
+    const input = new this.ort.Tensor('int64', BigInt64Array.from(ids, (i) => BigInt(i)), [batch, ids.length / batch]);
+    return this.session.run({ input_ids: input });
+  }
+
+  /**
+   * The next-token step for a context (the last `context` ids are used):
+   * logits from the last layer's normed hidden state through the LM head, and
+   * the logit lens — the same head applied to every layer's state.
+   */
+  async step(ids) {
+    const window = ids.length > this.context ? ids.subarray(ids.length - this.context) : ids;
+    const out = await this.run(window);
+    const states = out.normed_hidden_states; // [layers + 1, 1, T, d]
+    const T = window.length, d = this.dModel;
+    const lens = [];
+    for (let l = 0; l <= this.layers; l++) {
+      const h = states.data.subarray(((l * T) + T - 1) * d, ((l * T) + T) * d);
+      lens.push(this.lk.linear(this.weight, h, { inFeatures: d, bias: this.bias }));
+    }
+    return { logits: lens[this.layers], lens, onnxLogits: out.logits.data.subarray((T - 1) * this.vocab.length, T * this.vocab.length) };
+  }
+
+  release() {
+    return this.session.release();
+  }
+}
+
+/** Top n of a row, most probable first (ties: lower id first). */
+export function topN(values, n) {
+  return Array.from(values.keys()).sort((a, b) => values[b] - values[a] || a - b).slice(0, n);
+}
+
+/**
+ * A generation: prompt, controls (logitkit SamplerOptions, including seed) and
+ * the text so far. step() appends one character and reports everything the
+ * page shows. Same prompt, seed and controls → the same text, on any platform.
+ */
+export class Generation {
+  constructor(model, prompt, controls) {
+    this.model = model;
+    const lk = model.lk;
+    this.ids = Array.from(model.encode(prompt));
+    this.promptLength = this.ids.length;
+    if (this.promptLength === 0) throw new RangeError('prompt: must hold at least one character');
+    const options = { entropy: true, ...controls, prompt: this.ids };
+    this.sampler = lk.sampler(options);
+    // The kept set is read from a second sampler that never draws for the text,
+    // so showing it does not move the generating sampler's RNG.
+    this.viewer = lk.sampler({ ...options, seed: 0 });
+    this.nll = 0;
+  }
+
+  get text() {
+    return this.model.decode(this.ids);
+  }
+
+  get generated() {
+    return this.model.decode(this.ids.slice(this.promptLength));
+  }
+
+  /** Perplexity of the generated characters under the model's own (unfiltered) distribution. */
+  get perplexity() {
+    const n = this.ids.length - this.promptLength;
+    return n ? Math.exp(this.nll / n) : NaN;
+  }
+
+  async step() {
+    const { model } = this;
+    const lk = model.lk;
+    const { logits, lens } = await model.step(Int32Array.from(this.ids));
+    const kept = this.viewer.distribution(logits);
+    const result = this.sampler.sample(logits);
+    const modelLogprob = lk.logSoftmax(logits)[result.token];
+    this.sampler.accept(result.token);
+    this.viewer.accept(result.token);
+    this.ids.push(result.token);
+    this.nll -= modelLogprob;
+    return { ...result, char: model.vocab[result.token], modelLogprob, logits, kept, lens, perplexity: this.perplexity };
+  }
+
+  dispose() {
+    this.sampler.dispose();
+    this.viewer.dispose();
+  }
+}
+
+/**
+ * Mean cross-entropy (nats/char) of the model over text, computed as
+ * model/train.py evaluates it: non-overlapping windows of `context` characters,
+ * each predicting the next character at every position; logitkit's
+ * crossEntropy over ORT's logits.
+ */
+export async function validationLoss(model, text, { batch = 16 } = {}) {
+  const ids = model.encode(text);
+  const ctx = model.context, V = model.vocab.length;
+  const windows = Math.floor((ids.length - 1) / ctx);
+  let total = 0;
+  for (let w0 = 0; w0 < windows; w0 += batch) {
+    const b = Math.min(batch, windows - w0);
+    const input = new Int32Array(b * ctx), target = new Int32Array(b * ctx);
+    for (let w = 0; w < b; w++) {
+      input.set(ids.subarray((w0 + w) * ctx, (w0 + w + 1) * ctx), w * ctx);
+      target.set(ids.subarray((w0 + w) * ctx + 1, (w0 + w + 1) * ctx + 1), w * ctx);
+    }
+    const { logits } = await model.run(input, b);
+    total += model.lk.crossEntropy(logits.data.subarray(0, b * ctx * V), target, { reduction: 'sum' });
+  }
+  return { loss: total / (windows * ctx), windows };
+}
