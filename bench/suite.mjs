@@ -20,6 +20,9 @@ export const OPS = {
 export const FIT_OP = 'temperature fit, 10 000 × 10 logits';
 const CE_ROWS = 8;
 
+// Validity, not exactness: a peer's float32 sums over 256K terms drift by ~1e-4
+// relative (logitkit's exactness is what its tests assert).
+const close = (a, b, rel = 1e-3) => Math.abs(a - b) <= rel * Math.abs(b);
 const check = (ok, what) => { if (!ok) throw new Error(`bench: ${what} produced an invalid result`); };
 
 export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
@@ -67,7 +70,7 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
   if (peers.transformers) {
     const { T } = peers.transformers;
     const p = T.softmax(x);
-    check(Math.abs(p[ref.argmax] - ref.softmax[ref.argmax]) < 1e-5, 'transformers.js softmax');
+    check(close(p[ref.argmax], ref.softmax[ref.argmax]), 'transformers.js softmax');
     add(OPS.softmax, 'transformers.js', () => T.softmax(x));
     add(OPS.logSoftmax, 'transformers.js', () => T.log_softmax(x));
     const step = transformersStep(T, { ...CHAIN, repetitionPenalty: 1.1, history });
@@ -78,12 +81,12 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
     const use = async () => { await peers.tf.tf.setBackend(impl.endsWith('wasm') ? 'wasm' : 'cpu'); };
     await use();
     check(b.argmax(x) === ref.argmax, `${impl} argmax`);
-    check(Math.abs(b.softmax(x)[ref.argmax] - ref.softmax[ref.argmax]) < 1e-5, `${impl} softmax`);
+    check(close(b.softmax(x)[ref.argmax], ref.softmax[ref.argmax]), `${impl} softmax`);
     rows.push({ op: OPS.greedy, impl, fn: () => b.argmax(x), before: use });
     rows.push({ op: OPS.softmax, impl, fn: () => b.softmax(x), before: use });
     rows.push({ op: OPS.logSoftmax, impl, fn: () => b.logSoftmax(x), before: use });
     rows.push({ op: OPS.chain, impl: `${impl} (top-k, T, multinomial)`, fn: () => b.chain(x, CHAIN), before: use });
-    check(Math.abs(b.crossEntropy(batch, labels, n) - ref.crossEntropy) < 1e-4 * ref.crossEntropy, `${impl} cross-entropy`);
+    check(close(b.crossEntropy(batch, labels, n), ref.crossEntropy), `${impl} cross-entropy`);
     rows.push({ op: OPS.crossEntropy, impl, fn: () => b.crossEntropy(batch, labels, n), before: use });
   }
   return rows;
