@@ -91,9 +91,11 @@ function renderStep(s) {
   const logp = lk.logSoftmax(s.logits);
   const afterControls = (i) => (finalP.has(i) ? Math.log(finalP.get(i)).toFixed(4) : 'removed');
   cells($('pg-step-table').tBodies[0], [
-    ['chosen', show(s.char), s.logprob.toFixed(4), s.modelLogprob.toFixed(4)],
-    ...topN(s.logits, 5).map((i, r) => [`model's #${r + 1}`, show(model.vocab[i]), afterControls(i), logp[i].toFixed(4)]),
+    ['chosen', show(s.char), s.logits[s.token].toFixed(3), s.logprob.toFixed(4), s.modelLogprob.toFixed(4)],
+    ...topN(s.logits, 5).map((i, r) => [`model's #${r + 1}`, show(model.vocab[i]), s.logits[i].toFixed(3), afterControls(i), logp[i].toFixed(4)]),
   ]);
+  const keptByP = Array.from(s.kept.ids.keys()).sort((a, b) => s.kept.probs[b] - s.kept.probs[a] || s.kept.ids[a] - s.kept.ids[b]);
+  $('pg-kept').textContent = `Kept set (${s.kept.ids.length}), most probable first: ${keptByP.map((j) => show(model.vocab[s.kept.ids[j]])).join(' ')}`;
   cells($('pg-lens').tBodies[0], s.lens.map((z, l) => {
     const p = lk.softmax(z);
     return [l === 0 ? 'embedding' : `layer ${l}`, ...topN(p, 5).map((i) => `${show(model.vocab[i])} ${fmt(p[i])}`)];

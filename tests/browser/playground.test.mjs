@@ -55,6 +55,8 @@ test('a seeded run in the page generates the text Node generates', async () => {
   assert.equal(shown, expected);
   const lens = await page.$$eval('#pg-lens tbody tr', (rows) => rows.map((r) => r.cells[0].textContent));
   assert.deepEqual(lens, ['embedding', ...Array.from({ length: meta.config.layers }, (_, l) => `layer ${l + 1}`)]);
+  const kept = Number(await page.getAttribute('#pg-step', 'data-kept'));
+  assert.match(await page.textContent('#pg-kept'), new RegExp(`^Kept set \\(${kept}\\)`));
   await page.locator('#playground').screenshot({ path: `${outDir}/demo-playground.png` });
 });
 
