@@ -6,6 +6,7 @@
 #include "rows.h"
 #include "sampling_candidates.h"
 #include "sampling_masses.h"
+#include "sampling_threshold.h"
 #include "scalar_math.h"
 
 namespace lk {
@@ -172,6 +173,22 @@ double mirostat_mu(const SamplerConfig& cfg, const SequenceState& seq) {
   return seq.mirostat_mu == seq.mirostat_mu ? seq.mirostat_mu : 2 * cfg.mirostat_tau;
 }
 
+// k when the stage chain opens with top-k (the first enabled stage) and
+// top_positions would pre-select its head with a sampled threshold; else 0.
+size_t opening_top_k(const SamplerConfig& cfg, size_t vocab) {
+  if (cfg.mirostat != 0) return 0;
+  const SamplerStage* order = cfg.order.size ? cfg.order.data : kDefaultOrder;
+  const size_t stages = cfg.order.size ? cfg.order.size : kStageCount;
+  for (size_t s = 0; s < stages; ++s) {
+    if (!stage_enabled(order[s], cfg)) continue;
+    if (order[s] != SamplerStage::kTopK) return 0;
+    const size_t min_keep = cfg.min_keep > 1 ? size_t(cfg.min_keep) : 1;
+    const size_t k = size_t(cfg.top_k) > min_keep ? size_t(cfg.top_k) : min_keep;
+    return k < vocab && uses_sampled_threshold(vocab, k) ? k : 0;
+  }
+  return 0;
+}
+
 // Steps 1-4 of sampler.h: leaves the final candidates in c, with weights at
 // ctx.temperature, and the step's token draw in *bits53. seq.rng advances
 // only on success.
@@ -188,10 +205,30 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
   ws.raw_norm_valid = false;
   process_logits(logits, vocab, cfg, seq, ws);
 
-  // One pass finds NaN, the maximum and (for greedy) its first position.
-  const Argmax top = active_kernels().argmax(logits, vocab);
+  // One pass finds NaN and the maximum; greedy also needs the first position
+  // of the maximum (a second, short pass), the other paths do not.
+  const bool greedy = is_greedy_temperature(cfg.temperature) && cfg.dynatemp_range == 0;
+  Argmax top{SIZE_MAX, 0.0f, SIZE_MAX};
+  const size_t head = opening_top_k(cfg, vocab);
+  if (greedy) {
+    top = active_kernels().argmax(logits, vocab);
+  } else if (head != 0 && sample_is_ordered(logits, vocab)) {
+    // The chain opens with top-k: the scan also gathers the head top-k will select from.
+    const ScanGather sg = scan_max_gather_at_least(logits, vocab, sample_threshold(logits, vocab, head, ws.sample),
+                                                   ws.positions.data());
+    top.nan_index = sg.nan_index;
+    top.value = sg.max;
+    ctx.head_for = head;
+    ctx.head_count = sg.count;
+  } else {
+    const MaxScan scan = active_kernels().scan_max(logits, vocab);
+    top.nan_index = scan.nan_index;
+    top.value = scan.max;
+  }
   if (top.nan_index != SIZE_MAX) return Status::Error(StatusCode::kNaN, top.nan_index);
   if (top.value == -kInf) return Status::Error(StatusCode::kNoTokenLeft);
+  ctx.row = logits;
+  ctx.row_max = top.value;
 
   ctx.min_keep = cfg.min_keep > 1 ? size_t(cfg.min_keep) : 1;
   ctx.vocab = vocab;
@@ -201,7 +238,7 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
   c.n = vocab;
   c.w = ws.w[0].data();
   ws.cur = 0;
-  if (is_greedy_temperature(cfg.temperature) && cfg.dynatemp_range == 0) {
+  if (greedy) {
     // Greedy: the first maximum alone is the final distribution.
     const uint32_t first = uint32_t(top.index);
     compact_positions(c, ctx, &first, 1, [](size_t) { return true; });

@@ -56,6 +56,15 @@ struct StepContext {
   double u_aux = 0;           // the step's second uniform (XTC)
   size_t min_keep = 1;        // max(cfg.min_keep, 1)
   size_t vocab = 0;
+  // The processed row and its maximum, found by the step's first scan: a stage
+  // whose candidates are still the whole row reuses it instead of rescanning.
+  const float* row = nullptr;
+  float row_max = 0;
+  // When the chain opens with top-k, that first scan also gathered the row's
+  // positions at or above top_positions' sampled threshold for `head_for`
+  // (into ws.positions, `head_count` of them); SIZE_MAX when it did not.
+  size_t head_for = 0;
+  size_t head_count = SIZE_MAX;
 };
 
 // Weights of c at temperature t (recomputed only if stale).
@@ -102,6 +111,11 @@ void compact(Candidates& c, StepContext& ctx, Keep keep) {
 // Positions (ascending) of the first `count` of z[0..n) in rank order
 // (logit desc, ties lower id), into ws.positions; returns how many.
 size_t top_positions(const float* z, size_t n, size_t count, SamplerWorkspace::Impl& ws);
+// Whether top_positions(z, n, count) pre-selects with a sampled threshold.
+inline bool uses_sampled_threshold(size_t n, size_t count) { return n >= 4096 && count <= n / 16; }
+// Among g gathered positions (ws.positions) of z, the `count` best in rank
+// order's prefix, kept in ascending position order in ws.positions; returns how many.
+size_t select_gathered(const float* z, size_t g, size_t count, SamplerWorkspace::Impl& ws);
 // Keeps the first max(count, 0) candidates in rank order (logit desc, ties lower id).
 void keep_top(Candidates& c, size_t count, StepContext& ctx);
 // Keeps the elements inside a cut over ws.keys.

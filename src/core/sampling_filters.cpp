@@ -21,7 +21,7 @@ void ensure_weights(Candidates& c, double t, StepContext& ctx) {
   if (c.w_valid && c.w_t == t) return;
   if (!c.ids) c.w = ctx.ws.w[0].data();
   const Kernels& k = active_kernels();
-  const float m = k.scan_max(c.z, c.n).max;
+  const float m = (c.z == ctx.row && c.n == ctx.vocab) ? ctx.row_max : k.scan_max(c.z, c.n).max;
   c.z_max = m;
   c.w_t = t;
   c.w_valid = true;
@@ -83,6 +83,17 @@ void keep_cut(Candidates& c, const PrefixCut& cut, StepContext& ctx) {
   compact(c, ctx, [&](size_t i) { return cut.keeps(keys[i], ties_seen); });
 }
 
+size_t select_gathered(const float* z, size_t g, size_t count, SamplerWorkspace::Impl& ws) {
+  uint32_t* pos = ws.positions.data();
+  uint32_t* keys = ws.keys.data();
+  for (size_t j = 0; j < g; ++j) keys[j] = rank_key_desc(z[pos[j]]);
+  const PrefixCut cut = ws.selector.by_count(keys, g, count);
+  size_t ties_seen = 0, m = 0;
+  for (size_t j = 0; j < g; ++j)
+    if (cut.keeps(keys[j], ties_seen)) pos[m++] = pos[j];
+  return m;
+}
+
 size_t top_positions(const float* z, size_t n, size_t count, SamplerWorkspace::Impl& ws) {
   uint32_t* pos = ws.positions.data();
   uint32_t* keys = ws.keys.data();
@@ -92,16 +103,9 @@ size_t top_positions(const float* z, size_t n, size_t count, SamplerWorkspace::I
   }
   // A long row and a short head: select among the entries above a sampled
   // threshold when there are enough of them (the exact answer either way).
-  if (n >= 4096 && count <= n / 16) {
+  if (uses_sampled_threshold(n, count)) {
     const size_t g = gather_at_least(z, n, sample_threshold(z, n, count, ws.sample), pos);
-    if (g >= count) {
-      for (size_t j = 0; j < g; ++j) keys[j] = rank_key_desc(z[pos[j]]);
-      const PrefixCut cut = ws.selector.by_count(keys, g, count);
-      size_t ties_seen = 0, m = 0;
-      for (size_t j = 0; j < g; ++j)
-        if (cut.keeps(keys[j], ties_seen)) pos[m++] = pos[j];
-      return m;
-    }
+    if (g >= count) return select_gathered(z, g, count, ws);
   }
   for (size_t i = 0; i < n; ++i) keys[i] = rank_key_desc(z[i]);
   const PrefixCut cut = ws.selector.by_count(keys, n, count);
@@ -113,7 +117,11 @@ size_t top_positions(const float* z, size_t n, size_t count, SamplerWorkspace::I
 
 void keep_top(Candidates& c, size_t count, StepContext& ctx) {
   if (count >= c.n) return;
-  const size_t m = top_positions(c.z, c.n, count, ctx.ws);
+  // The step's first scan may have gathered this very head already.
+  const bool gathered = c.z == ctx.row && c.n == ctx.vocab && ctx.head_for == count && ctx.head_count >= count &&
+                        ctx.head_count != SIZE_MAX;
+  const size_t m = gathered ? select_gathered(c.z, ctx.head_count, count, ctx.ws) : top_positions(c.z, c.n, count, ctx.ws);
+  ctx.head_count = SIZE_MAX;
   compact_positions(c, ctx, ctx.ws.positions.data(), m, [](size_t) { return true; });
 }
 

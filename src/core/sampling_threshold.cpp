@@ -84,4 +84,62 @@ size_t gather_at_least(const float* z, size_t n, float t, uint32_t* o) {
   return m;
 }
 
+ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t* o) {
+  using namespace vec;
+  const float ninf = -__builtin_inff();
+  F32x4 m0 = splat(ninf), m1 = m0, m2 = m0, m3 = m0;
+  I32x4 bad = splat_i(0);
+  const F32x4 vt = splat(t);
+  size_t m = 0, i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const F32x4 a = load(z + i), b = load(z + i + 4), c = load(z + i + 8), d = load(z + i + 12);
+    bad = bad | (ne(a, a) | ne(b, b)) | (ne(c, c) | ne(d, d));
+    m0 = vmax(m0, a);
+    m1 = vmax(m1, b);
+    m2 = vmax(m2, c);
+    m3 = vmax(m3, d);
+    const int b0 = movemask(lt(a, vt)), b1 = movemask(lt(b, vt));
+    const int b2 = movemask(lt(c, vt)), b3 = movemask(lt(d, vt));
+    if ((b0 & b1 & b2 & b3) == 0xf) continue;
+    m = append_lanes(o, m, uint32_t(i), b0 ^ 0xf);
+    m = append_lanes(o, m, uint32_t(i + 4), b1 ^ 0xf);
+    m = append_lanes(o, m, uint32_t(i + 8), b2 ^ 0xf);
+    m = append_lanes(o, m, uint32_t(i + 12), b3 ^ 0xf);
+  }
+  // The tail as kernels' scan_max takes it (padded with -inf, into m0) and
+  // as gather_at_least takes it (element by element).
+  for (size_t j = i; j < n; j += 4) {
+    F32x4 a;
+    if (j + 4 <= n) {
+      a = load(z + j);
+    } else {
+      alignas(16) float pad[4] = {ninf, ninf, ninf, ninf};
+      for (size_t l = 0; l < n - j; ++l) pad[l] = z[j + l];
+      a = load(pad);
+    }
+    bad = bad | ne(a, a);
+    m0 = vmax(m0, a);
+  }
+  for (; i < n; ++i)
+    if (z[i] >= t) o[m++] = uint32_t(i);
+  ScanGather r{ninf, SIZE_MAX, m};
+  if (movemask(bad)) {
+    for (size_t j = 0; j < n; ++j)
+      if (z[j] != z[j]) { r.nan_index = j; break; }
+    return r;
+  }
+  const F32x4 mx = vmax(vmax(m0, m1), vmax(m2, m3));
+  alignas(16) float lanes[4];
+  store(lanes, mx);
+  r.max = std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
+  return r;
+}
+
+bool sample_is_ordered(const float* z, size_t n) {
+  constexpr size_t kSample = 1024;
+  for (size_t i = 0; i < kSample; ++i)
+    if (z[i * n / kSample] != z[i * n / kSample]) return false;
+  return true;
+}
+
 }  // namespace lk

@@ -28,4 +28,19 @@ MassSplit mass_at_least(const float* z, const float* w, size_t n, float t, uint3
 // and returns their count. Vectorised; the same positions on every backend.
 size_t gather_at_least(const float* z, size_t n, float t, uint32_t* out);
 
+// gather_at_least fused with the row's first scan: the maximum and the first
+// NaN (as kernels' scan_max reports them: max's accumulation order is the
+// same, so the result is the same float) and the gathered positions, in one
+// pass over z instead of two. With a NaN, count is meaningless.
+struct ScanGather {
+  float max;
+  size_t nan_index;  // SIZE_MAX when none
+  size_t count;
+};
+ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t* out);
+
+// True when the 1024 entries sample_threshold reads hold no NaN (it needs a
+// strict weak order).
+bool sample_is_ordered(const float* z, size_t n);
+
 }  // namespace lk

@@ -494,3 +494,43 @@ TEST_CASE("sampler: top-k, top-p and top alternatives on long rows equal sorting
     for (int i = 0; i < 20; ++i) CHECK(r.top_tokens[i] == rank[size_t(i)].id);
   }
 }
+
+TEST_CASE("sampler: a chain opening with top-k on a long row (one fused scan) reports the first NaN and masks like any other") {
+  // The fused first scan (sampler.cpp, opening_top_k) must find the same first
+  // NaN as a plain scan, wherever it is, and keep -inf masks out of the head.
+  lk::SamplerWorkspace ws;
+  const size_t v = 6003;  // 16-element blocks and a 3-element tail
+  lk::SamplerConfig cfg;
+  cfg.top_k = 40;
+  cfg.temperature = 0.7;
+  for (size_t at : {size_t(0), size_t(5), size_t(v * 3 / 1024), size_t(v * 3 / 1024 + 1), v - 3, v - 1}) {
+    for (size_t second : {size_t(SIZE_MAX), size_t(v - 2)}) {
+      std::vector<float> x(v);
+      for (size_t i = 0; i < v; ++i) x[i] = float(std::sin(double(i) * 0.37) * 4);
+      x[at] = __builtin_nanf("");
+      if (second != SIZE_MAX && second != at) x[second] = __builtin_nanf("");
+      lk::SequenceState seq;
+      lk::SampleResult r;
+      const lk::Status st = lk::sample_logits(x.data(), v, cfg, seq, ws, &r);
+      INFO("NaN at " << at);
+      CHECK(st.code == lk::StatusCode::kNaN);
+      CHECK(st.index == std::min(at, second));
+    }
+  }
+  std::vector<float> x(v);
+  for (size_t i = 0; i < v; ++i) x[i] = float(std::sin(double(i) * 0.37) * 4);
+  std::vector<Cand> c;
+  for (size_t i = 0; i < v; ++i) {
+    if (i % 3 == 0) x[i] = -__builtin_inff();  // masks, including sampled positions
+    c.push_back({int32_t(i), x[i]});
+  }
+  std::vector<int32_t> ids(v);
+  std::vector<float> probs(v);
+  size_t count = 0;
+  lk::SequenceState seq;
+  std::vector<float> y = x;
+  REQUIRE(lk::sampler_distribution(y.data(), v, cfg, seq, ws, ids.data(), probs.data(), &count).ok());
+  const std::vector<Cand> want = top(c, 40);
+  REQUIRE(count == want.size());
+  for (size_t i = 0; i < count; ++i) CHECK(ids[i] == want[i].id);
+}
