@@ -13,8 +13,9 @@ float sample_threshold(const float* z, size_t n, size_t k, std::vector<float>& s
   scratch.resize(kSample);
   for (size_t i = 0; i < kSample; ++i) scratch[i] = z[i * n / kSample];
   // Rank r in the sample stands for about (r + 1)·n/1024 entries of the row:
-  // aim at twice k plus a margin of 16 sample steps.
-  size_t r = 2 * k * kSample / n + 16;
+  // aim at twice k plus a margin of 4 sample steps (a short gather falls
+  // back to the whole row, so the margin trades speed only, never results).
+  size_t r = 2 * k * kSample / n + 4;
   if (r >= kSample) r = kSample - 1;
   std::nth_element(scratch.begin(), scratch.begin() + ptrdiff_t(r), scratch.end(), std::greater<float>());
   return scratch[r];
@@ -88,12 +89,12 @@ ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t*
   using namespace vec;
   const float ninf = -__builtin_inff();
   F32x4 m0 = splat(ninf), m1 = m0, m2 = m0, m3 = m0;
-  I32x4 bad = splat_i(0);
   const F32x4 vt = splat(t);
   size_t m = 0, i = 0;
+  // A NaN is never below t, so it is gathered: the NaN check reads only the
+  // gathered positions, not every lane.
   for (; i + 16 <= n; i += 16) {
     const F32x4 a = load(z + i), b = load(z + i + 4), c = load(z + i + 8), d = load(z + i + 12);
-    bad = bad | (ne(a, a) | ne(b, b)) | (ne(c, c) | ne(d, d));
     m0 = vmax(m0, a);
     m1 = vmax(m1, b);
     m2 = vmax(m2, c);
@@ -106,27 +107,22 @@ ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t*
     m = append_lanes(o, m, uint32_t(i + 8), b2 ^ 0xf);
     m = append_lanes(o, m, uint32_t(i + 12), b3 ^ 0xf);
   }
-  // The tail as kernels' scan_max takes it (padded with -inf, into m0) and
-  // as gather_at_least takes it (element by element).
+  // The tail as kernels' scan_max takes it (padded with -inf, into m0), so
+  // the maximum is the same float.
   for (size_t j = i; j < n; j += 4) {
-    F32x4 a;
-    if (j + 4 <= n) {
-      a = load(z + j);
-    } else {
-      alignas(16) float pad[4] = {ninf, ninf, ninf, ninf};
-      for (size_t l = 0; l < n - j; ++l) pad[l] = z[j + l];
-      a = load(pad);
-    }
-    bad = bad | ne(a, a);
-    m0 = vmax(m0, a);
+    alignas(16) float pad[4] = {ninf, ninf, ninf, ninf};
+    for (size_t l = 0; l < 4 && j + l < n; ++l) pad[l] = z[j + l];
+    m0 = vmax(m0, load(pad));
   }
   for (; i < n; ++i)
-    if (z[i] >= t) o[m++] = uint32_t(i);
+    if (!(z[i] < t)) o[m++] = uint32_t(i);
   ScanGather r{ninf, SIZE_MAX, m};
-  if (movemask(bad)) {
-    for (size_t j = 0; j < n; ++j)
-      if (z[j] != z[j]) { r.nan_index = j; break; }
-    return r;
+  for (size_t j = 0; j < m; ++j) {
+    if (z[o[j]] != z[o[j]]) {
+      for (size_t q = 0; q < n; ++q)
+        if (z[q] != z[q]) { r.nan_index = q; break; }
+      return r;
+    }
   }
   const F32x4 mx = vmax(vmax(m0, m1), vmax(m2, m3));
   alignas(16) float lanes[4];

@@ -10,7 +10,7 @@
 
 namespace lk {
 
-// A value t such that about 2k + 16·n/1024 entries of z are >= t, from
+// A value t such that about 2k + 4·n/1024 entries of z are >= t, from
 // 1024 evenly spaced entries. Only meaningful for n >= 4096.
 float sample_threshold(const float* z, size_t n, size_t k, std::vector<float>& scratch);
 
@@ -31,7 +31,7 @@ size_t gather_at_least(const float* z, size_t n, float t, uint32_t* out);
 // gather_at_least fused with the row's first scan: the maximum and the first
 // NaN (as kernels' scan_max reports them: max's accumulation order is the
 // same, so the result is the same float) and the gathered positions, in one
-// pass over z instead of two. With a NaN, count is meaningless.
+// pass over z instead of two. With a NaN, only nan_index is meaningful.
 struct ScanGather {
   float max;
   size_t nan_index;  // SIZE_MAX when none
