@@ -209,13 +209,13 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
   // of the maximum (a second, short pass), the other paths do not.
   const bool greedy = is_greedy_temperature(cfg.temperature) && cfg.dynatemp_range == 0;
   Argmax top{SIZE_MAX, 0.0f, SIZE_MAX};
-  const size_t head = opening_top_k(cfg, vocab);
+  const size_t head = greedy ? 0 : opening_top_k(cfg, vocab);
+  const float head_threshold = head != 0 ? sample_threshold(logits, vocab, head, ws.sample) : __builtin_nanf("");
   if (greedy) {
     top = active_kernels().argmax(logits, vocab);
-  } else if (head != 0 && sample_is_ordered(logits, vocab)) {
+  } else if (head_threshold == head_threshold) {
     // The chain opens with top-k: the scan also gathers the head top-k will select from.
-    const ScanGather sg = scan_max_gather_at_least(logits, vocab, sample_threshold(logits, vocab, head, ws.sample),
-                                                   ws.positions.data());
+    const ScanGather sg = scan_max_gather_at_least(logits, vocab, head_threshold, ws.positions.data());
     top.nan_index = sg.nan_index;
     top.value = sg.max;
     ctx.head_for = head;

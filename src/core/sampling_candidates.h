@@ -62,9 +62,9 @@ struct StepContext {
   float row_max = 0;
   // When the chain opens with top-k, that first scan also gathered the row's
   // positions at or above top_positions' sampled threshold for `head_for`
-  // (into ws.positions, `head_count` of them); SIZE_MAX when it did not.
+  // (into ws.positions, `head_count` of them); head_for is 0 when it did not.
   size_t head_for = 0;
-  size_t head_count = SIZE_MAX;
+  size_t head_count = 0;
 };
 
 // Weights of c at temperature t (recomputed only if stale).

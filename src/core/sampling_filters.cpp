@@ -118,10 +118,9 @@ size_t top_positions(const float* z, size_t n, size_t count, SamplerWorkspace::I
 void keep_top(Candidates& c, size_t count, StepContext& ctx) {
   if (count >= c.n) return;
   // The step's first scan may have gathered this very head already.
-  const bool gathered = c.z == ctx.row && c.n == ctx.vocab && ctx.head_for == count && ctx.head_count >= count &&
-                        ctx.head_count != SIZE_MAX;
+  const bool gathered = c.z == ctx.row && c.n == ctx.vocab && ctx.head_for == count && ctx.head_count >= count;
   const size_t m = gathered ? select_gathered(c.z, ctx.head_count, count, ctx.ws) : top_positions(c.z, c.n, count, ctx.ws);
-  ctx.head_count = SIZE_MAX;
+  ctx.head_for = 0;  // ws.positions now holds the selection, not the head
   compact_positions(c, ctx, ctx.ws.positions.data(), m, [](size_t) { return true; });
 }
 

@@ -11,7 +11,12 @@ namespace lk {
 float sample_threshold(const float* z, size_t n, size_t k, std::vector<float>& scratch) {
   constexpr size_t kSample = 1024;
   scratch.resize(kSample);
-  for (size_t i = 0; i < kSample; ++i) scratch[i] = z[i * n / kSample];
+  bool nan = false;
+  for (size_t i = 0; i < kSample; ++i) {
+    scratch[i] = z[i * n / kSample];
+    nan |= scratch[i] != scratch[i];
+  }
+  if (nan) return __builtin_nanf("");  // no strict weak order to select with
   // Rank r in the sample stands for about (r + 1)·n/1024 entries of the row:
   // aim at twice k plus a margin of 4 sample steps (a short gather falls
   // back to the whole row, so the margin trades speed only, never results).
@@ -32,6 +37,17 @@ const uint8_t kLanes[16][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 
 inline size_t append_lanes(uint32_t* out, size_t m, uint32_t base, int hits) {
   for (int l = 0; l < 4; ++l) out[m + size_t(l)] = base + kLanes[hits][l];
   return m + size_t(__builtin_popcount(unsigned(hits)));
+}
+
+// Appends the positions of 16 entries from i whose below-t masks are b0..b3.
+// Entries below t are the common case: a block of them costs one test.
+// Inlined: the test runs once per 16 entries in the hottest loops.
+__attribute__((always_inline)) inline size_t append_not_below(uint32_t* out, size_t m, size_t i, int b0, int b1, int b2, int b3) {
+  if ((b0 & b1 & b2 & b3) == 0xf) return m;
+  m = append_lanes(out, m, uint32_t(i), b0 ^ 0xf);
+  m = append_lanes(out, m, uint32_t(i + 4), b1 ^ 0xf);
+  m = append_lanes(out, m, uint32_t(i + 8), b2 ^ 0xf);
+  return append_lanes(out, m, uint32_t(i + 12), b3 ^ 0xf);
 }
 }  // namespace
 
@@ -71,14 +87,9 @@ size_t gather_at_least(const float* z, size_t n, float t, uint32_t* o) {
   const F32x4 vt = splat(t);
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
-    // Lanes below t are the common case: test 16 at once, look closer only on a hit.
     const int b0 = movemask(lt(load(z + i), vt)), b1 = movemask(lt(load(z + i + 4), vt));
     const int b2 = movemask(lt(load(z + i + 8), vt)), b3 = movemask(lt(load(z + i + 12), vt));
-    if ((b0 & b1 & b2 & b3) == 0xf) continue;
-    m = append_lanes(o, m, uint32_t(i), b0 ^ 0xf);
-    m = append_lanes(o, m, uint32_t(i + 4), b1 ^ 0xf);
-    m = append_lanes(o, m, uint32_t(i + 8), b2 ^ 0xf);
-    m = append_lanes(o, m, uint32_t(i + 12), b3 ^ 0xf);
+    m = append_not_below(o, m, i, b0, b1, b2, b3);
   }
   for (; i < n; ++i)
     if (z[i] >= t) o[m++] = uint32_t(i);
@@ -99,13 +110,7 @@ ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t*
     m1 = vmax(m1, b);
     m2 = vmax(m2, c);
     m3 = vmax(m3, d);
-    const int b0 = movemask(lt(a, vt)), b1 = movemask(lt(b, vt));
-    const int b2 = movemask(lt(c, vt)), b3 = movemask(lt(d, vt));
-    if ((b0 & b1 & b2 & b3) == 0xf) continue;
-    m = append_lanes(o, m, uint32_t(i), b0 ^ 0xf);
-    m = append_lanes(o, m, uint32_t(i + 4), b1 ^ 0xf);
-    m = append_lanes(o, m, uint32_t(i + 8), b2 ^ 0xf);
-    m = append_lanes(o, m, uint32_t(i + 12), b3 ^ 0xf);
+    m = append_not_below(o, m, i, movemask(lt(a, vt)), movemask(lt(b, vt)), movemask(lt(c, vt)), movemask(lt(d, vt)));
   }
   // The tail as kernels' scan_max takes it (padded with -inf, into m0), so
   // the maximum is the same float.
@@ -129,13 +134,6 @@ ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t*
   store(lanes, mx);
   r.max = std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
   return r;
-}
-
-bool sample_is_ordered(const float* z, size_t n) {
-  constexpr size_t kSample = 1024;
-  for (size_t i = 0; i < kSample; ++i)
-    if (z[i * n / kSample] != z[i * n / kSample]) return false;
-  return true;
 }
 
 }  // namespace lk

@@ -11,7 +11,8 @@
 namespace lk {
 
 // A value t such that about 2k + 4·n/1024 entries of z are >= t, from
-// 1024 evenly spaced entries. Only meaningful for n >= 4096.
+// 1024 evenly spaced entries; NaN when one of those is NaN (no threshold).
+// Only meaningful for n >= 4096.
 float sample_threshold(const float* z, size_t n, size_t k, std::vector<float>& scratch);
 
 // Total mass Σ mass_of(w_i) and the mass of the entries with z_i >= t
@@ -38,9 +39,5 @@ struct ScanGather {
   size_t count;
 };
 ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t* out);
-
-// True when the 1024 entries sample_threshold reads hold no NaN (it needs a
-// strict weak order).
-bool sample_is_ordered(const float* z, size_t n);
 
 }  // namespace lk
