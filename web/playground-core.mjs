@@ -96,7 +96,8 @@ export class Generation {
     this.ids = Array.from(model.encode(prompt));
     this.promptLength = this.ids.length;
     if (this.promptLength === 0) throw new RangeError('prompt: must hold at least one character');
-    const options = { entropy: true, ...controls, prompt: this.ids };
+    this.controls = controls;
+    const options = { ...controls, prompt: this.ids };
     this.sampler = lk.sampler(options);
     // The kept set is read from a second sampler that never draws for the text,
     // so showing it does not move the generating sampler's RNG.
@@ -124,12 +125,13 @@ export class Generation {
     const { logits, lens } = await model.step(Int32Array.from(this.ids));
     const kept = this.viewer.distribution(logits);
     const result = this.sampler.sample(logits);
-    const modelLogprob = lk.logSoftmax(logits)[result.token];
+    const logprobs = lk.logSoftmax(logits);
+    const modelLogprob = logprobs[result.token];
     this.sampler.accept(result.token);
     this.viewer.accept(result.token);
     this.ids.push(result.token);
     this.nll -= modelLogprob;
-    return { ...result, char: model.vocab[result.token], modelLogprob, logits, kept, lens, perplexity: this.perplexity };
+    return { ...result, char: model.vocab[result.token], modelLogprob, logprobs, logits, kept, lens, perplexity: this.perplexity };
   }
 
   dispose() {

@@ -69,7 +69,7 @@ function renderText() {
   const n = generation ? generation.ids.length - generation.promptLength : 0;
   const text = generation ? generation.generated : '';
   $('pg-summary').textContent = n
-    ? `${n} characters · perplexity under the model ${generation.perplexity.toFixed(3)} · seed ${generation.seed} · fingerprint ${fingerprint(text)} — the same prompt, seed and controls give this same text, here or in Node.`
+    ? `${n} characters · perplexity under the model ${generation.perplexity.toFixed(3)} · seed ${generation.controls.seed} · fingerprint ${fingerprint(text)} — the same prompt, seed and controls give this same text, here or in Node.`
     : 'Nothing generated yet.';
   $('pg-summary').dataset.generated = text;
   $('pg-summary').dataset.fingerprint = fingerprint(text);
@@ -88,11 +88,10 @@ function renderStep(s) {
   probChart.options.plugins.title.text = `Step ${generation.ids.length - generation.promptLength}: kept ${s.kept.ids.length} of ${V} characters, chose ${JSON.stringify(s.char)}`;
   probChart.update();
   $('pg-step').dataset.kept = String(s.kept.ids.length);
-  const logp = lk.logSoftmax(s.logits);
   const afterControls = (i) => (finalP.has(i) ? Math.log(finalP.get(i)).toFixed(4) : 'removed');
   cells($('pg-step-table').tBodies[0], [
     ['chosen', show(s.char), s.logits[s.token].toFixed(3), s.logprob.toFixed(4), s.modelLogprob.toFixed(4)],
-    ...topN(s.logits, 5).map((i, r) => [`model's #${r + 1}`, show(model.vocab[i]), s.logits[i].toFixed(3), afterControls(i), logp[i].toFixed(4)]),
+    ...topN(s.logits, 5).map((i, r) => [`model's #${r + 1}`, show(model.vocab[i]), s.logits[i].toFixed(3), afterControls(i), s.logprobs[i].toFixed(4)]),
   ]);
   const keptByP = Array.from(s.kept.ids.keys()).sort((a, b) => s.kept.probs[b] - s.kept.probs[a] || s.kept.ids[a] - s.kept.ids[b]);
   $('pg-kept').textContent = `Kept set (${s.kept.ids.length}), most probable first: ${keptByP.map((j) => show(model.vocab[s.kept.ids[j]])).join(' ')}`;
@@ -105,9 +104,7 @@ function renderStep(s) {
 function startGeneration() {
   generation?.dispose();
   generation = null;
-  const c = controls();
-  generation = new Generation(model, $('pg-prompt').value, c);
-  generation.seed = c.seed;
+  generation = new Generation(model, $('pg-prompt').value, controls());
 }
 
 async function advance(n) {
