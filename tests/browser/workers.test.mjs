@@ -5,17 +5,10 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { load } from '../../dist/index.mjs';
 import { startPage } from './browser.mjs';
+import { work } from '../js/concurrency-work.mjs';
 
 const ctx = await startPage();
 after(() => ctx.close());
-
-function work(lk) {
-  let s = 12345;
-  const x = Float32Array.from({ length: 50000 }, () => { s = (s * 1103515245 + 12345) >>> 0; return (s / 2 ** 32 - 0.5) * 20; });
-  const sampler = lk.sampler({ topP: 0.9, temperature: 0.8, seed: 9 });
-  const tokens = Array.from({ length: 50 }, () => sampler.next(x).token);
-  return { softmax: Array.from(lk.softmax(x).subarray(0, 500)), logsumexp: lk.logsumexp(x)[0], tokens };
-}
 
 test('four Web Workers in parallel match Node bit for bit', async () => {
   const { page, url, errors } = ctx;

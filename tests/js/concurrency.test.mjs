@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { simd, lkPromise } from './helpers.mjs';
+import { work } from './concurrency-work.mjs';
 
 const lk = await lkPromise;
 const WORK = `
@@ -13,14 +14,6 @@ const WORK = `
   ${work.toString()}
   parentPort.postMessage(work(lk));
 `;
-
-function work(lk) {
-  let s = 12345;
-  const x = Float32Array.from({ length: 50000 }, () => { s = (s * 1103515245 + 12345) >>> 0; return (s / 2 ** 32 - 0.5) * 20; });
-  const sampler = lk.sampler({ topP: 0.9, temperature: 0.8, seed: 9 });
-  const tokens = Array.from({ length: 50 }, () => sampler.next(x).token);
-  return { softmax: Array.from(lk.softmax(x).subarray(0, 500)), logsumexp: lk.logsumexp(x)[0], tokens };
-}
 
 test('four worker_threads in parallel match the main thread bit for bit', async () => {
   const expected = work(lk);
