@@ -1,13 +1,13 @@
 // The browser run of the bench: bench/browser-entry.mjs (the same suite as
 // Node's) bundled by esbuild, served from a loopback HTTP server with the
 // logitkit and TensorFlow.js wasm files beside it, and run in Debian's
-// headless Chromium through playwright-core (no browser download).
+// headless Chromium, launched as the browser tests launch it (no browser download).
 import { createServer } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/browser/browser.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
@@ -36,11 +36,7 @@ export async function runBrowserBench(sizes, versions) {
     res.writeHead(200, { 'content-type': TYPES[hit.type] ?? 'application/octet-stream' }).end(hit.body);
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors = [];

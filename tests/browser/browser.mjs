@@ -3,6 +3,15 @@
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 
+// Also used by the browser run of the bench (bench/browser.mjs).
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+  });
+}
+
 export async function startPage() {
   const server = await createServer({
     configFile: new URL('../../web/vite.config.js', import.meta.url).pathname,
@@ -11,11 +20,7 @@ export async function startPage() {
   });
   await server.listen();
   const url = server.resolvedUrls.local[0];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

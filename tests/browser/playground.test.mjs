@@ -5,11 +5,12 @@
 // layer, bad controls are named errors. Screenshot in test-output/.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { load } from '../../dist/index.mjs';
 import { CharModel, Generation } from '../../web/playground-core.mjs';
 import { startPage } from './browser.mjs';
+import { charlmFiles } from '../ecosystem/charlm-files.mjs';
 
 const ctx = await startPage();
 after(() => ctx.close());
@@ -21,11 +22,9 @@ await page.goto(`${url}#playground`);
 await page.waitForFunction(() => document.getElementById('pg-status').textContent === 'model loaded', null, { timeout: 120000 });
 
 ort.env.wasm.numThreads = 1;
-const dir = new URL('../../data/model/', import.meta.url);
-const meta = JSON.parse(readFileSync(new URL('charlm.json', dir), 'utf8'));
-const model = await CharModel.create(ort, await load(), {
-  modelBytes: readFileSync(new URL('charlm.onnx', dir)), meta, lmHead: readFileSync(new URL('lm-head.bin', dir)),
-});
+const files = charlmFiles();
+const { meta } = files;
+const model = await CharModel.create(ort, await load(), files);
 after(() => model.release());
 
 async function nodeText(prompt, controls, n) {

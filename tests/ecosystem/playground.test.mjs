@@ -6,20 +6,16 @@
 // the training script recorded with PyTorch.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { load } from '../../dist/index.mjs';
 import { CharModel, Generation, validationLoss } from '../../web/playground-core.mjs';
+import { charlmFiles, readModelFile } from './charlm-files.mjs';
 
 ort.env.wasm.numThreads = 1;
-const dir = new URL('../../data/model/', import.meta.url);
-const meta = JSON.parse(readFileSync(new URL('charlm.json', dir), 'utf8'));
+const files = charlmFiles();
+const { meta } = files;
 const lk = await load({ simd: process.env.LK_SIMD !== '0' });
-const model = await CharModel.create(ort, lk, {
-  modelBytes: readFileSync(new URL('charlm.onnx', dir)),
-  meta,
-  lmHead: readFileSync(new URL('lm-head.bin', dir)),
-});
+const model = await CharModel.create(ort, lk, files);
 after(() => model.release());
 
 async function generate(prompt, controls, n) {
@@ -80,7 +76,7 @@ test("logitkit's linear on the last normed hidden state reproduces the model's l
 });
 
 test('validation perplexity with logitkit crossEntropy matches the training script', async () => {
-  const text = readFileSync(new URL('valid.txt', dir), 'utf8');
+  const text = readModelFile('valid.txt', 'utf8');
   const { loss, windows } = await validationLoss(model, text);
   assert.equal(windows, meta.valid_windows);
   assert.ok(Math.abs(loss - meta.valid_loss) < 1e-5, `loss ${loss} vs recorded ${meta.valid_loss}`);
