@@ -62,10 +62,15 @@ PrefixCut PrefixSelector::select(const uint32_t* keys, const float* w, size_t n,
   for (int level = 0; level < 3; ++level) {
     const int shift = kShift[level];
     const uint32_t mask = kMask[level];
+    // Only buckets in [lo, hi] are touched: the cut search and the clearing
+    // stay within them (a short head's keys share most of their high bits).
+    uint32_t lo = mask, hi = 0;
     auto add = [&](size_t i) {
       const uint32_t b = (keys[i] >> shift) & mask;
       ++count_[b];
       if (kMass) mass_[b] += mass_of(w[i]);
+      lo = b < lo ? b : lo;
+      hi = b > hi ? b : hi;
     };
     auto clear = [&](size_t i) {
       const uint32_t b = (keys[i] >> shift) & mask;
@@ -78,22 +83,22 @@ PrefixCut PrefixSelector::select(const uint32_t* keys, const float* w, size_t n,
     } else {
       for (uint32_t i : bucket_) add(i);
     }
-    uint32_t b = 0;
-    for (; b <= mask; ++b) {
+    uint32_t b = lo;
+    for (; b <= hi; ++b) {
       const double m = kMass ? mass_[b] : double(count_[b]);
       if (acc + m >= need) break;
       acc += m;
       acc_count += count_[b];
     }
-    if (members > 512) {
-      std::memset(mass_, 0, sizeof(double) * (mask + 1));
-      std::memset(count_, 0, sizeof(uint32_t) * (mask + 1));
+    if (hi - lo < members) {
+      std::memset(mass_ + lo, 0, sizeof(double) * (hi - lo + 1));
+      std::memset(count_ + lo, 0, sizeof(uint32_t) * (hi - lo + 1));
     } else if (level == 0) {
       for (size_t i = 0; i < n; ++i) clear(i);
     } else {
       for (uint32_t i : bucket_) clear(i);
     }
-    if (b > mask) {  // the cut lies past every element (only at level 0)
+    if (b > hi) {  // the cut lies past every element (only at level 0)
       cut.key = UINT32_MAX;
       cut.ties = n;
       cut.count = n;
