@@ -182,6 +182,56 @@ TEST_CASE("argmax: first maximum, across chunks") {
   }
 }
 
+TEST_CASE("row scans on long rows: first maximum across blocks, NaN, and infinities that are not NaN") {
+  // The scans keep one maximum per block of 16 (argmax: per block of 256)
+  // and detect NaN through a running sum, which +inf meeting -inf or an
+  // overflow also turns NaN: those rows must still give the right answer.
+  const float inf = INFINITY;
+  Lcg g{11};
+  for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+    lk::set_active_backend(b);
+    for (int c = 0; c < 300; ++c) {
+      const size_t n = 1 + size_t(g.uniform() * 3000);
+      std::vector<float> y(n);
+      for (auto& v : y) v = float(int(g.uniform() * 40)) - 20.0f;  // ties in many blocks
+      const int kind = c % 5;
+      if (kind == 1) y[size_t(g.uniform() * n)] = inf, y[size_t(g.uniform() * n)] = -inf;
+      if (kind == 2) y[size_t(g.uniform() * n)] = 3e38f, y[size_t(g.uniform() * n)] = 3e38f, y[size_t(g.uniform() * n)] = -inf;
+      if (kind == 3) for (size_t k = 0; k < 3; ++k) y[size_t(g.uniform() * n)] = NAN;
+      if (kind == 4) for (auto& v : y) v = g.uniform() < 0.7 ? -inf : v;
+      size_t first_nan = SIZE_MAX, ref = 0;
+      for (size_t i = 0; i < n; ++i) if (y[i] != y[i]) { first_nan = i; break; }
+      for (size_t i = 1; i < n; ++i) if (y[i] > y[ref]) ref = i;
+      int32_t am = -1;
+      lk::Status st = lk::argmax(y.data(), &am, 1, n);
+      std::vector<float> out(n);
+      lk::Status sm = lk::softmax(y.data(), out.data(), 1, n);
+      if (first_nan != SIZE_MAX) {
+        CHECK(st.code == lk::StatusCode::kNaN);
+        CHECK(st.index == first_nan);
+        CHECK(sm.code == lk::StatusCode::kNaN);
+        CHECK(sm.index == first_nan);
+        continue;
+      }
+      REQUIRE(st.ok());
+      CHECK(size_t(am) == ref);
+      REQUIRE(sm.ok());
+      // softmax is relative to the maximum the scan found: its first position is 1
+      // (or 1/ties for +inf) exactly when that maximum was found right.
+      size_t ties = 0;
+      for (size_t i = 0; i < n; ++i) ties += y[i] == y[ref];
+      if (y[ref] == inf || y[ref] == -inf) {
+        CHECK(out[ref] == (y[ref] == inf ? float(1.0 / double(ties)) : 0.0f));
+      } else {
+        double z = 0;
+        for (float v : y) z += std::exp(double(v) - double(y[ref]));
+        CHECK(ulp_error(out[ref], 1.0 / z) <= 3.0);
+      }
+    }
+  }
+  lk::set_active_backend(lk::best_backend());
+}
+
 TEST_CASE("sigmoid and logit against float64") {
   Lcg g{3};
   std::vector<float> x(20000), y(20000);
