@@ -299,9 +299,8 @@ Status sample_logits(float* logits, size_t vocab, const SamplerConfig& cfg, Sequ
   *out = SampleResult();
   const double t = ctx.temperature;
   out->token = c.id(chosen);
-  size_t live = 0;  // masked (-inf) candidates that no stage cut are not counted
-  for (size_t i = 0; i < c.n; ++i) live += c.z[i] != -__builtin_inff();
-  out->candidates = live;
+  // Masked (-inf) candidates that no stage cut are not counted.
+  out->candidates = count_at_least(c.z, c.n, -__FLT_MAX__);
   out->logprob = final_logprob(c, chosen, t);
   if (cfg.mirostat != 0 && !is_greedy_temperature(cfg.temperature)) {
     const double surprise = -out->logprob / kLn2;

@@ -143,7 +143,10 @@ void keep_mass_prefix(Candidates& c, double need, StepContext& ctx) {
 }
 
 // Guesses a logit threshold whose head holds more than a fraction p of the
-// mass, from 1024 evenly spaced candidates; `widen` > 0 reaches deeper.
+// mass, from 1024 evenly spaced candidates; `widen` > 0 reaches deeper. The
+// sample estimates the tail, made of many entries, against the exact weight
+// sum: the head's few large weights (often missed by the sample) need no
+// estimate.
 float guess_mass_threshold(const Candidates& c, double p, int widen, SamplerWorkspace::Impl& ws) {
   constexpr size_t kSample = 1024;
   // Rank key above, position below: one integer sort orders the sample.
@@ -154,12 +157,11 @@ float guess_mass_threshold(const Candidates& c, double p, int widen, SamplerWork
     sample[i] = (uint64_t(rank_key_desc(c.z[at])) << 32) | at;
   }
   std::sort(sample.begin(), sample.end());
-  auto weight = [&](size_t j) { return double(c.w[uint32_t(sample[j])]); };
-  double sample_total = 0;
-  for (size_t j = 0; j < kSample; ++j) sample_total += weight(j);
-  double acc = 0;
-  size_t j = 0;
-  while (j + 1 < kSample && acc < p * sample_total) acc += weight(j++);
+  const double per_entry = double(c.n) / kSample, allowed = (1 - p) * c.w_sum;
+  double tail = 0;
+  size_t j = kSample;  // sample ranks [j, kSample) stand for the estimated tail
+  while (j > 0 && tail + double(c.w[uint32_t(sample[j - 1])]) * per_entry <= allowed)
+    tail += double(c.w[uint32_t(sample[--j])]) * per_entry;
   j += 8 + j / 4;  // a margin against the sample's error
   for (int k = 0; k < widen; ++k) j = 4 * j + 64;
   return j < kSample ? c.z[uint32_t(sample[j])] : -kInf;
@@ -167,24 +169,27 @@ float guess_mass_threshold(const Candidates& c, double p, int widen, SamplerWork
 
 // Top-p on a long row: when the head above a guessed threshold holds the
 // needed mass, the cut lies inside it, and only the head is selected from.
-bool top_p_on_head(Candidates& c, double p, StepContext& ctx) {
+// The total mass is one pass over the weights; the head's own mass is summed
+// over the gathered positions only.
+bool top_p_on_head(Candidates& c, double p, uint64_t total, StepContext& ctx) {
   SamplerWorkspace::Impl& ws = ctx.ws;
+  const double need = double(mul_ceil(p, total));
   for (int widen = 0; widen < 2; ++widen) {
     const float t = guess_mass_threshold(c, p, widen, ws);
     if (t == -kInf) return false;
     uint32_t* pos = ws.positions.data();
-    const MassSplit split = mass_at_least(c.z, c.w, c.n, t, pos);
-    const double need = double(mul_ceil(p, uint64_t(split.total)));
-    if (split.at_least < need) continue;
-    const size_t g = split.count;
+    const size_t g = gather_at_least(c.z, c.n, t, pos);
     // Everything ranked before a head member is in the head, so masses
     // before it are the same among the head as in the whole row.
     uint32_t* keys = ws.keys.data();
     float* w = ws.head_w.data();
+    double at_least = 0;  // exact: integer masses (sampling_masses.h)
     for (size_t j = 0; j < g; ++j) {
       keys[j] = rank_key_desc(c.z[pos[j]]);
       w[j] = c.w[pos[j]];
+      at_least += mass_of(w[j]);
     }
+    if (at_least < need) continue;
     PrefixCut cut = ws.selector.by_mass(keys, w, g, need);
     if (cut.count < ctx.min_keep) cut = ws.selector.by_count(keys, g, ctx.min_keep);
     if (cut.count < ctx.min_keep) return false;  // min_keep reaches past the head
@@ -198,8 +203,8 @@ bool top_p_on_head(Candidates& c, double p, StepContext& ctx) {
 void top_p(Candidates& c, StepContext& ctx) {
   if (ctx.cfg.top_p >= 1.0) return;
   ensure_weights(c, ctx.temperature, ctx);
-  if (c.n >= 4096 && top_p_on_head(c, ctx.cfg.top_p, ctx)) return;
   const uint64_t total = uint64_t(total_mass(c, ctx));
+  if (c.n >= 4096 && top_p_on_head(c, ctx.cfg.top_p, total, ctx)) return;
   rank_keys_desc(c, ctx);
   // Integer masses M_j < p·Q  <=>  M_j < ceil(p·Q).
   keep_mass_prefix(c, double(mul_ceil(ctx.cfg.top_p, total)), ctx);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <functional>
 
-#include "sampling_masses.h"
 #include "sampling_vec.h"
 
 namespace lk {
@@ -51,36 +50,6 @@ __attribute__((always_inline)) inline size_t append_not_below(uint32_t* out, siz
 }
 }  // namespace
 
-MassSplit mass_at_least(const float* z, const float* w, size_t n, float t, uint32_t* out) {
-  using namespace vec;
-  const F32x4 vt = splat(t), zero = splat(0.0f);
-  const F64x2 scale = splat_d(kMassScale), magic = splat_d(0x1p52);
-  F64x2 all0 = splat_d(0.0), all1 = all0, at0 = all0, at1 = all0;
-  size_t i = 0, m = 0;
-  for (; i + 4 <= n; i += 4) {
-    const F32x4 v = load(w + i);
-    const I32x4 below = lt(load(z + i), vt);
-    const F32x4 kept = select(below, zero, v);
-    all0 = all0 + (((promote_lo(v) * scale) + magic) - magic);
-    all1 = all1 + (((promote_hi(v) * scale) + magic) - magic);
-    at0 = at0 + (((promote_lo(kept) * scale) + magic) - magic);
-    at1 = at1 + (((promote_hi(kept) * scale) + magic) - magic);
-    m = append_lanes(out, m, uint32_t(i), movemask(below) ^ 0xf);
-  }
-  // Integers below 2^53: the lane order does not matter.
-  MassSplit r{(lane(all0, 0) + lane(all0, 1)) + (lane(all1, 0) + lane(all1, 1)),
-              (lane(at0, 0) + lane(at0, 1)) + (lane(at1, 0) + lane(at1, 1)), 0};
-  for (; i < n; ++i) {
-    r.total += mass_of(w[i]);
-    if (z[i] >= t) {
-      r.at_least += mass_of(w[i]);
-      out[m++] = uint32_t(i);
-    }
-  }
-  r.count = m;
-  return r;
-}
-
 size_t gather_at_least(const float* z, size_t n, float t, uint32_t* o) {
   using namespace vec;
   size_t m = 0;
@@ -96,40 +65,51 @@ size_t gather_at_least(const float* z, size_t n, float t, uint32_t* o) {
   return m;
 }
 
+size_t count_at_least(const float* z, size_t n, float t) {
+  using namespace vec;
+  const F32x4 vt = splat(t);
+  I32x4 below = splat_i(0);  // per lane, minus the count of entries below t
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    below = below + (lt(load(z + i), vt) + lt(load(z + i + 4), vt)) + (lt(load(z + i + 8), vt) + lt(load(z + i + 12), vt));
+  }
+  alignas(16) int32_t lanes[4];
+  store(reinterpret_cast<float*>(lanes), from_bits(below));
+  size_t count = i - size_t(-(int64_t(lanes[0]) + lanes[1] + lanes[2] + lanes[3]));
+  for (; i < n; ++i) count += !(z[i] < t);
+  return count;
+}
+
 ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t* o) {
   using namespace vec;
   const float ninf = -__builtin_inff();
-  F32x4 m0 = splat(ninf), m1 = m0, m2 = m0, m3 = m0;
+  // The maximum and the NaN check as kernels' scan_max does them (the same
+  // pmax order, so the same float); a block of 16 whose maximum is below t
+  // is skipped after one compare.
+  F32x4 mx = splat(ninf), sum = splat(0.0f);
   const F32x4 vt = splat(t);
   size_t m = 0, i = 0;
-  // A NaN is never below t, so it is gathered: the NaN check reads only the
-  // gathered positions, not every lane.
   for (; i + 16 <= n; i += 16) {
     const F32x4 a = load(z + i), b = load(z + i + 4), c = load(z + i + 8), d = load(z + i + 12);
-    m0 = vmax(m0, a);
-    m1 = vmax(m1, b);
-    m2 = vmax(m2, c);
-    m3 = vmax(m3, d);
+    const F32x4 block = vmax(vmax(a, b), vmax(c, d));
+    mx = vmax(mx, block);
+    sum = sum + ((a + b) + (c + d));
+    if (movemask(lt(block, vt)) == 0xf) continue;
     m = append_not_below(o, m, i, movemask(lt(a, vt)), movemask(lt(b, vt)), movemask(lt(c, vt)), movemask(lt(d, vt)));
   }
-  // The tail as kernels' scan_max takes it (padded with -inf, into m0), so
-  // the maximum is the same float.
   for (size_t j = i; j < n; j += 4) {
     alignas(16) float pad[4] = {ninf, ninf, ninf, ninf};
     for (size_t l = 0; l < 4 && j + l < n; ++l) pad[l] = z[j + l];
-    m0 = vmax(m0, load(pad));
+    mx = vmax(mx, load(pad));
+    sum = sum + load(pad);
   }
   for (; i < n; ++i)
     if (!(z[i] < t)) o[m++] = uint32_t(i);
   ScanGather r{ninf, SIZE_MAX, m};
-  for (size_t j = 0; j < m; ++j) {
-    if (z[o[j]] != z[o[j]]) {
-      for (size_t q = 0; q < n; ++q)
-        if (z[q] != z[q]) { r.nan_index = q; break; }
-      return r;
-    }
+  if (movemask(ne(sum, sum))) {
+    for (size_t q = 0; q < n; ++q)
+      if (z[q] != z[q]) { r.nan_index = q; return r; }
   }
-  const F32x4 mx = vmax(vmax(m0, m1), vmax(m2, m3));
   alignas(16) float lanes[4];
   store(lanes, mx);
   r.max = std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));

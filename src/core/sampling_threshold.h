@@ -15,19 +15,13 @@ namespace lk {
 // Only meaningful for n >= 4096.
 float sample_threshold(const float* z, size_t n, size_t k, std::vector<float>& scratch);
 
-// Total mass Σ mass_of(w_i) and the mass of the entries with z_i >= t
-// (sampling_masses.h; both exact), and as gather_at_least the positions of
-// those entries into out (room for n + 4), in one vector pass.
-struct MassSplit {
-  double total;
-  double at_least;
-  size_t count;  // positions written
-};
-MassSplit mass_at_least(const float* z, const float* w, size_t n, float t, uint32_t* out);
-
 // Writes the positions i (ascending) with z[i] >= t to out (room for n + 4)
 // and returns their count. Vectorised; the same positions on every backend.
 size_t gather_at_least(const float* z, size_t n, float t, uint32_t* out);
+
+// How many positions gather_at_least(z, n, t) would write (a NaN counts as
+// not below t), without writing them. Vectorised.
+size_t count_at_least(const float* z, size_t n, float t);
 
 // gather_at_least fused with the row's first scan: the maximum and the first
 // NaN (as kernels' scan_max reports them: max's accumulation order is the
