@@ -14,6 +14,9 @@ export const OPS = {
   chain: 'penalties(64) → top-k 50 → top-p .9 → min-p .05 → T .8 → sample',
   topP: 'top-p .95 alone → sample',
   top20: 'sample + logprob + top-20 logprobs',
+  chainWasm: 'chain as above, logits in wasm memory',
+  topPWasm: 'top-p .95 alone → sample, logits in wasm memory',
+  top20Wasm: 'sample + logprob + top-20 logprobs, logits in wasm memory',
   crossEntropy: 'cross-entropy, batch of 8 rows × V',
   floor: 'floor: copy V floats into wasm',
 };
@@ -56,6 +59,14 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
     add(OPS.top20, impl, () => top20.sample(x));
     const ce = lk.crossEntropy(batch, labels);
     check(Math.abs(ce - ref.crossEntropy) < 1e-4 * ref.crossEntropy, `${impl} cross-entropy`);
+    // DESIGN's targets assume logits already in wasm memory: the sampler reads
+    // an lk.buffer in place (no copy-in). Penalties rewrite the same 64 entries
+    // of it on every call, which costs the same each time.
+    const inWasm = lk.buffer(n);
+    inWasm.view.set(x);
+    add(OPS.chainWasm, impl, () => chain.sample(inWasm));
+    add(OPS.topPWasm, impl, () => topP.sample(buf));
+    add(OPS.top20Wasm, impl, () => top20.sample(buf));
     add(OPS.crossEntropy, impl, () => lk.crossEntropy(batch, labels));
     add(OPS.floor, impl, () => buf.view.set(x));
   }
