@@ -84,19 +84,28 @@ ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t*
   using namespace vec;
   const float ninf = -__builtin_inff();
   // The maximum and the NaN check as kernels' scan_max does them (the same
-  // pmax order, so the same float); a block of 16 whose maximum is below t
+  // value); with a branch-free vmax, a block of 16 whose maximum is below t
   // is skipped after one compare.
-  F32x4 mx = splat(ninf), sum = splat(0.0f);
+  F32x4 mx = splat(ninf), m1 = mx, m2 = mx, m3 = mx, sum = splat(0.0f);
   const F32x4 vt = splat(t);
   size_t m = 0, i = 0;
   for (; i + 16 <= n; i += 16) {
     const F32x4 a = load(z + i), b = load(z + i + 4), c = load(z + i + 8), d = load(z + i + 12);
-    const F32x4 block = vmax(vmax(a, b), vmax(c, d));
-    mx = vmax(mx, block);
     sum = sum + ((a + b) + (c + d));
-    if (movemask(lt(block, vt)) == 0xf) continue;
-    m = append_not_below(o, m, i, movemask(lt(a, vt)), movemask(lt(b, vt)), movemask(lt(c, vt)), movemask(lt(d, vt)));
+    if (kBranchFreeMax) {
+      const F32x4 block = vmax(vmax(a, b), vmax(c, d));
+      mx = vmax(mx, block);
+      if (movemask(lt(block, vt)) == 0xf) continue;
+      m = append_not_below(o, m, i, movemask(lt(a, vt)), movemask(lt(b, vt)), movemask(lt(c, vt)), movemask(lt(d, vt)));
+    } else {
+      mx = vmax(mx, a);
+      m1 = vmax(m1, b);
+      m2 = vmax(m2, c);
+      m3 = vmax(m3, d);
+      m = append_not_below(o, m, i, movemask(lt(a, vt)), movemask(lt(b, vt)), movemask(lt(c, vt)), movemask(lt(d, vt)));
+    }
   }
+  mx = vmax(vmax(mx, m1), vmax(m2, m3));
   for (size_t j = i; j < n; j += 4) {
     alignas(16) float pad[4] = {ninf, ninf, ninf, ninf};
     for (size_t l = 0; l < 4 && j + l < n; ++l) pad[l] = z[j + l];

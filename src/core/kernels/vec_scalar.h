@@ -7,6 +7,10 @@
 
 namespace lk::vec_scalar {
 
+// vmax on unsorted data is a float select, which engines compile to a
+// branch: row scans keep one running maximum per lane group instead.
+constexpr bool kBranchFreeMax = false;
+
 struct F32x4 { float v[4]; };
 struct I32x4 { int32_t v[4]; };
 struct F64x2 { double v[2]; };

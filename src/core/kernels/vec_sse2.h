@@ -6,6 +6,8 @@
 
 namespace lk::vec_sse2 {
 
+constexpr bool kBranchFreeMax = true;  // MAXPS
+
 struct F32x4 { __m128 v; };
 struct I32x4 { __m128i v; };
 struct F64x2 { __m128d v; };

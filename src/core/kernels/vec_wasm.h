@@ -6,6 +6,8 @@
 
 namespace lk::vec_wasm {
 
+constexpr bool kBranchFreeMax = true;  // f32x4.pmax
+
 struct F32x4 { v128_t v; };
 struct I32x4 { v128_t v; };
 struct F64x2 { v128_t v; };
