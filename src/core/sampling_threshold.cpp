@@ -6,6 +6,12 @@
 #include "sampling_vec.h"
 
 namespace lk {
+namespace {
+namespace row_scan {
+using namespace vec;
+#include "kernels/row_scan.inc"
+}  // namespace row_scan
+}  // namespace
 
 float sample_threshold(const float* z, size_t n, size_t k, std::vector<float>& scratch) {
   constexpr size_t kSample = 1024;
@@ -82,46 +88,23 @@ size_t count_at_least(const float* z, size_t n, float t) {
 
 ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t* o) {
   using namespace vec;
-  const float ninf = -__builtin_inff();
-  // The maximum and the NaN check as kernels' scan_max does them (the same
-  // value); with a branch-free vmax, a block of 16 whose maximum is below t
-  // is skipped after one compare.
-  F32x4 mx = splat(ninf), m1 = mx, m2 = mx, m3 = mx, sum = splat(0.0f);
+  // The maximum and the NaN check are kernels' scan_max itself (row_scan.inc);
+  // with a branch-free vmax, a block of 16 whose maximum is below t is skipped
+  // after one compare.
+  row_scan::RowScan scan;
   const F32x4 vt = splat(t);
   size_t m = 0, i = 0;
   for (; i + 16 <= n; i += 16) {
     const F32x4 a = load(z + i), b = load(z + i + 4), c = load(z + i + 8), d = load(z + i + 12);
-    sum = sum + ((a + b) + (c + d));
-    if (kBranchFreeMax) {
-      const F32x4 block = vmax(vmax(a, b), vmax(c, d));
-      mx = vmax(mx, block);
-      if (movemask(lt(block, vt)) == 0xf) continue;
-      m = append_not_below(o, m, i, movemask(lt(a, vt)), movemask(lt(b, vt)), movemask(lt(c, vt)), movemask(lt(d, vt)));
-    } else {
-      mx = vmax(mx, a);
-      m1 = vmax(m1, b);
-      m2 = vmax(m2, c);
-      m3 = vmax(m3, d);
-      m = append_not_below(o, m, i, movemask(lt(a, vt)), movemask(lt(b, vt)), movemask(lt(c, vt)), movemask(lt(d, vt)));
-    }
+    scan.add(a, b, c, d);
+    if (kBranchFreeMax && movemask(lt(vmax(vmax(a, b), vmax(c, d)), vt)) == 0xf) continue;
+    m = append_not_below(o, m, i, movemask(lt(a, vt)), movemask(lt(b, vt)), movemask(lt(c, vt)), movemask(lt(d, vt)));
   }
-  mx = vmax(vmax(mx, m1), vmax(m2, m3));
-  for (size_t j = i; j < n; j += 4) {
-    alignas(16) float pad[4] = {ninf, ninf, ninf, ninf};
-    for (size_t l = 0; l < 4 && j + l < n; ++l) pad[l] = z[j + l];
-    mx = vmax(mx, load(pad));
-    sum = sum + load(pad);
-  }
+  scan.add_rest(z, i, n);
   for (; i < n; ++i)
     if (!(z[i] < t)) o[m++] = uint32_t(i);
-  ScanGather r{ninf, SIZE_MAX, m};
-  if (movemask(ne(sum, sum))) {
-    for (size_t q = 0; q < n; ++q)
-      if (z[q] != z[q]) { r.nan_index = q; return r; }
-  }
-  alignas(16) float lanes[4];
-  store(lanes, mx);
-  r.max = std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
+  ScanGather r{-__builtin_inff(), scan.first_nan(z, n), m};
+  if (r.nan_index == SIZE_MAX) r.max = scan.take_max();
   return r;
 }
 

@@ -24,9 +24,9 @@ size_t gather_at_least(const float* z, size_t n, float t, uint32_t* out);
 size_t count_at_least(const float* z, size_t n, float t);
 
 // gather_at_least fused with the row's first scan: the maximum and the first
-// NaN (as kernels' scan_max reports them: max's accumulation order is the
-// same, so the result is the same float) and the gathered positions, in one
-// pass over z instead of two. With a NaN, only nan_index is meaningful.
+// NaN (as kernels' scan_max reports them: both run kernels/row_scan.inc, so
+// the maximum is the same float) and the gathered positions, in one pass
+// over z instead of two. With a NaN, only nan_index is meaningful.
 struct ScanGather {
   float max;
   size_t nan_index;  // SIZE_MAX when none
