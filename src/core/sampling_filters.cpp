@@ -157,11 +157,12 @@ float guess_mass_threshold(const Candidates& c, double p, int widen, SamplerWork
     sample[i] = (uint64_t(rank_key_desc(c.z[at])) << 32) | at;
   }
   std::sort(sample.begin(), sample.end());
-  const double per_entry = double(c.n) / kSample, allowed = (1 - p) * c.w_sum;
+  // Each sampled entry stands for n/1024 entries of the row.
+  auto stands_for = [&](size_t j) { return double(c.w[uint32_t(sample[j])]) * double(c.n) / kSample; };
+  const double allowed = (1 - p) * c.w_sum;
   double tail = 0;
   size_t j = kSample;  // sample ranks [j, kSample) stand for the estimated tail
-  while (j > 0 && tail + double(c.w[uint32_t(sample[j - 1])]) * per_entry <= allowed)
-    tail += double(c.w[uint32_t(sample[--j])]) * per_entry;
+  while (j > 0 && tail + stands_for(j - 1) <= allowed) tail += stands_for(--j);
   j += 8 + j / 4;  // a margin against the sample's error
   for (int k = 0; k < widen; ++k) j = 4 * j + 64;
   return j < kSample ? c.z[uint32_t(sample[j])] : -kInf;
