@@ -64,6 +64,10 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
     // of it on every call, which costs the same each time.
     const inWasm = lk.buffer(n);
     inWasm.view.set(x);
+    check(kept.has(chain.sample(inWasm).token), `${impl} chain, logits in wasm memory`);
+    const keptP = new Set(lk.sampler({ topP: 0.95 }).distribution(x).ids);
+    check(keptP.has(topP.sample(buf).token), `${impl} top-p, logits in wasm memory`);
+    check(top20.sample(buf).topLogprobs.length === 20, `${impl} top-20, logits in wasm memory`);
     add(OPS.chainWasm, impl, () => chain.sample(inWasm));
     add(OPS.topPWasm, impl, () => topP.sample(buf));
     add(OPS.top20Wasm, impl, () => top20.sample(buf));
