@@ -79,9 +79,8 @@ size_t count_at_least(const float* z, size_t n, float t) {
   for (; i + 16 <= n; i += 16) {
     below = below + (lt(load(z + i), vt) + lt(load(z + i + 4), vt)) + (lt(load(z + i + 8), vt) + lt(load(z + i + 12), vt));
   }
-  alignas(16) int32_t lanes[4];
-  store(reinterpret_cast<float*>(lanes), from_bits(below));
-  size_t count = i - size_t(-(int64_t(lanes[0]) + lanes[1] + lanes[2] + lanes[3]));
+  const int64_t below_count = -((int64_t(lane_i(below, 0)) + lane_i(below, 1)) + (int64_t(lane_i(below, 2)) + lane_i(below, 3)));
+  size_t count = i - size_t(below_count);
   for (; i < n; ++i) count += !(z[i] < t);
   return count;
 }
@@ -104,7 +103,7 @@ ScanGather scan_max_gather_at_least(const float* z, size_t n, float t, uint32_t*
   for (; i < n; ++i)
     if (!(z[i] < t)) o[m++] = uint32_t(i);
   ScanGather r{-__builtin_inff(), scan.first_nan(z, n), m};
-  if (r.nan_index == SIZE_MAX) r.max = scan.take_max();
+  if (r.nan_index == SIZE_MAX) r.max = scan.max();
   return r;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -183,9 +184,10 @@ TEST_CASE("argmax: first maximum, across chunks") {
 }
 
 TEST_CASE("row scans on long rows: first maximum across blocks, NaN, and infinities that are not NaN") {
-  // The scans keep one maximum per block of 16 (argmax: per block of 256)
-  // and detect NaN through a running sum, which +inf meeting -inf or an
-  // overflow also turns NaN: those rows must still give the right answer.
+  // The scans keep one maximum per block of 16 (argmax: the block of 256
+  // where each lane's maximum first appeared) and detect NaN through
+  // witnesses, one a running sum, which +inf meeting -inf or an overflow also
+  // turns NaN: those rows must still give the right answer.
   const float inf = INFINITY;
   Lcg g{11};
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
@@ -197,7 +199,15 @@ TEST_CASE("row scans on long rows: first maximum across blocks, NaN, and infinit
       const int kind = c % 5;
       if (kind == 1) y[size_t(g.uniform() * n)] = inf, y[size_t(g.uniform() * n)] = -inf;
       if (kind == 2) y[size_t(g.uniform() * n)] = 3e38f, y[size_t(g.uniform() * n)] = 3e38f, y[size_t(g.uniform() * n)] = -inf;
-      if (kind == 3) for (size_t k = 0; k < 3; ++k) y[size_t(g.uniform() * n)] = NAN;
+      if (kind == 3) {
+        // Quiet and signalling NaNs of either sign: the scans' integer witness
+        // reads the bits without the sign.
+        const uint32_t nans[4] = {0x7fc00000u, 0xffc00000u, 0x7f800001u, 0xffffffffu};
+        for (size_t k = 0; k < 1 + size_t(c / 5) % 3; ++k) {  // one NaN in a third of these rows
+          const uint32_t pattern = nans[size_t(g.uniform() * 4)];
+          std::memcpy(&y[size_t(g.uniform() * n)], &pattern, 4);
+        }
+      }
       if (kind == 4) for (auto& v : y) v = g.uniform() < 0.7 ? -inf : v;
       size_t first_nan = SIZE_MAX, ref = 0;
       for (size_t i = 0; i < n; ++i) if (y[i] != y[i]) { first_nan = i; break; }

@@ -10,6 +10,8 @@ namespace lk::vec_scalar {
 // vmax on unsorted data is a float select, which engines compile to a
 // branch: row scans keep one running maximum per lane group instead.
 constexpr bool kBranchFreeMax = false;
+// Row scans find NaN through a float sum here (see row_scan.inc).
+constexpr bool kIntNanWitness = false;
 
 struct F32x4 { float v[4]; };
 struct I32x4 { int32_t v[4]; };
@@ -49,6 +51,7 @@ inline I32x4 operator-(I32x4 a, I32x4 b) { LK_ILANES4(int32_t(uint32_t(a.v[i]) -
 inline I32x4 operator&(I32x4 a, I32x4 b) { LK_ILANES4(a.v[i] & b.v[i]); }
 inline I32x4 operator|(I32x4 a, I32x4 b) { LK_ILANES4(a.v[i] | b.v[i]); }
 inline I32x4 andnot(I32x4 a, I32x4 b) { LK_ILANES4(~a.v[i] & b.v[i]); }  // ~a & b
+inline I32x4 max_i(I32x4 a, I32x4 b) { LK_ILANES4(a.v[i] > b.v[i] ? a.v[i] : b.v[i]); }  // signed
 template <int k> inline I32x4 shl(I32x4 a) { LK_ILANES4(int32_t(uint32_t(a.v[i]) << k)); }
 template <int k> inline I32x4 sra(I32x4 a) { LK_ILANES4(a.v[i] >> k); }
 template <int k> inline I32x4 srl(I32x4 a) { LK_ILANES4(int32_t(uint32_t(a.v[i]) >> k)); }
@@ -75,5 +78,6 @@ inline F32x4 demote(F64x2 lo, F64x2 hi) {
 
 inline float lane(F32x4 a, int i) { return a.v[i]; }
 inline double lane(F64x2 a, int i) { return a.v[i]; }
+inline int32_t lane_i(I32x4 a, int i) { return a.v[i]; }
 
 }  // namespace lk::vec_scalar

@@ -7,6 +7,7 @@
 namespace lk::vec_sse2 {
 
 constexpr bool kBranchFreeMax = true;  // MAXPS
+constexpr bool kIntNanWitness = false;  // SSE2 has no PMAXSD: max_i takes three instructions
 
 struct F32x4 { __m128 v; };
 struct I32x4 { __m128i v; };
@@ -35,6 +36,10 @@ inline I32x4 operator-(I32x4 a, I32x4 b) { return {_mm_sub_epi32(a.v, b.v)}; }
 inline I32x4 operator&(I32x4 a, I32x4 b) { return {_mm_and_si128(a.v, b.v)}; }
 inline I32x4 operator|(I32x4 a, I32x4 b) { return {_mm_or_si128(a.v, b.v)}; }
 inline I32x4 andnot(I32x4 a, I32x4 b) { return {_mm_andnot_si128(a.v, b.v)}; }
+inline I32x4 max_i(I32x4 a, I32x4 b) {  // signed
+  const __m128i gt = _mm_cmpgt_epi32(a.v, b.v);
+  return {_mm_or_si128(_mm_and_si128(gt, a.v), _mm_andnot_si128(gt, b.v))};
+}
 template <int k> inline I32x4 shl(I32x4 a) { return {_mm_slli_epi32(a.v, k)}; }
 template <int k> inline I32x4 sra(I32x4 a) { return {_mm_srai_epi32(a.v, k)}; }
 template <int k> inline I32x4 srl(I32x4 a) { return {_mm_srli_epi32(a.v, k)}; }
@@ -58,5 +63,6 @@ inline F32x4 demote(F64x2 lo, F64x2 hi) {
 
 inline float lane(F32x4 a, int i) { alignas(16) float t[4]; _mm_store_ps(t, a.v); return t[i]; }
 inline double lane(F64x2 a, int i) { alignas(16) double t[2]; _mm_store_pd(t, a.v); return t[i]; }
+inline int32_t lane_i(I32x4 a, int i) { alignas(16) int32_t t[4]; _mm_store_si128(reinterpret_cast<__m128i*>(t), a.v); return t[i]; }
 
 }  // namespace lk::vec_sse2

@@ -7,6 +7,9 @@
 namespace lk::vec_wasm {
 
 constexpr bool kBranchFreeMax = true;  // f32x4.pmax
+// i32x4.max_s runs beside the float pipes that pmax and add share, so row
+// scans test part of their NaN witness in integers (row_scan.inc).
+constexpr bool kIntNanWitness = true;
 
 struct F32x4 { v128_t v; };
 struct I32x4 { v128_t v; };
@@ -36,6 +39,7 @@ inline I32x4 operator-(I32x4 a, I32x4 b) { return {wasm_i32x4_sub(a.v, b.v)}; }
 inline I32x4 operator&(I32x4 a, I32x4 b) { return {wasm_v128_and(a.v, b.v)}; }
 inline I32x4 operator|(I32x4 a, I32x4 b) { return {wasm_v128_or(a.v, b.v)}; }
 inline I32x4 andnot(I32x4 a, I32x4 b) { return {wasm_v128_andnot(b.v, a.v)}; }  // ~a & b
+inline I32x4 max_i(I32x4 a, I32x4 b) { return {wasm_i32x4_max(a.v, b.v)}; }  // signed
 template <int k> inline I32x4 shl(I32x4 a) { return {wasm_i32x4_shl(a.v, k)}; }
 template <int k> inline I32x4 sra(I32x4 a) { return {wasm_i32x4_shr(a.v, k)}; }
 template <int k> inline I32x4 srl(I32x4 a) { return {wasm_u32x4_shr(a.v, k)}; }
@@ -60,5 +64,6 @@ inline F32x4 demote(F64x2 lo, F64x2 hi) {
 
 inline float lane(F32x4 a, int i) { alignas(16) float t[4]; wasm_v128_store(t, a.v); return t[i]; }
 inline double lane(F64x2 a, int i) { alignas(16) double t[2]; wasm_v128_store(t, a.v); return t[i]; }
+inline int32_t lane_i(I32x4 a, int i) { alignas(16) int32_t t[4]; wasm_v128_store(t, a.v); return t[i]; }
 
 }  // namespace lk::vec_wasm
