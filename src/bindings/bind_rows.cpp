@@ -1,5 +1,6 @@
 // Row-wise and element-wise operations (rows.h, elementwise.h, linear.h).
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
 #include "common.h"
 #include "elementwise.h"
@@ -22,9 +23,6 @@ int logsumexp(uintptr_t x, uintptr_t out, uint32_t rows, uint32_t cols, double t
 int entropy(uintptr_t x, uintptr_t out, uint32_t rows, uint32_t cols, double t) {
   return report(lk::entropy(ptr(x), ptr(out), rows, cols, t));
 }
-int argmax(uintptr_t x, uintptr_t out, uint32_t rows, uint32_t cols) {
-  return report(lk::argmax(ptr(x), ptr<int32_t>(out), rows, cols));
-}
 int sigmoid(uintptr_t x, uintptr_t out, uint32_t n) { return report(lk::sigmoid(ptr(x), ptr(out), n)); }
 int logit(uintptr_t p, uintptr_t out, uint32_t n, double eps) {
   return report(lk::logit(ptr(p), ptr(out), n, eps));
@@ -36,12 +34,16 @@ void exp(uintptr_t x, uintptr_t out, uint32_t n) { lk::exp(ptr(x), ptr(out), n);
 void log(uintptr_t x, uintptr_t out, uint32_t n) { lk::log(ptr(x), ptr(out), n); }
 }  // namespace
 
+// A per-token call (greedy decoding): a plain export, see common.h.
+extern "C" EMSCRIPTEN_KEEPALIVE int lk_argmax(uintptr_t x, uintptr_t out, uint32_t rows, uint32_t cols) {
+  return report(lk::argmax(ptr(x), ptr<int32_t>(out), rows, cols));
+}
+
 EMSCRIPTEN_BINDINGS(rows) {
   emscripten::function("softmax", &softmax);
   emscripten::function("logSoftmax", &log_softmax);
   emscripten::function("logsumexp", &logsumexp);
   emscripten::function("entropy", &entropy);
-  emscripten::function("argmax", &argmax);
   emscripten::function("sigmoid", &sigmoid);
   emscripten::function("logit", &logit);
   emscripten::function("linear", &linear);

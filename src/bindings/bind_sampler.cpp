@@ -3,6 +3,7 @@
 // and lists as typed-array pointers; results are written to a double table.
 // 64-bit seeds, streams and counters cross as decimal strings.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
 #include <cstdlib>
 #include <string>
@@ -100,6 +101,8 @@ class SamplerBinding {
 
   // out: token, logprob, raw logprob, entropy, candidates, alternatives count,
   // 20 alternative tokens, 20 alternative log-probabilities.
+  uintptr_t address() const { return reinterpret_cast<uintptr_t>(this); }
+
   int sample(uintptr_t logits, uint32_t vocab, uintptr_t bitmask, uint32_t words, uintptr_t out) {
     with_bitmask(bitmask, words);
     lk::SampleResult r;
@@ -169,6 +172,12 @@ int speculative_verify(uintptr_t target, uintptr_t draft, uintptr_t tokens, uint
 std::string status_message(int32_t code) { return lk::status_name(lk::StatusCode(code)); }
 }  // namespace
 
+// A per-token call: a plain export taking the SamplerBinding's address (see common.h).
+extern "C" EMSCRIPTEN_KEEPALIVE int lk_sampler_sample(uintptr_t self, uintptr_t logits, uint32_t vocab,
+                                                      uintptr_t bitmask, uint32_t words, uintptr_t out) {
+  return ptr<SamplerBinding>(self)->sample(logits, vocab, bitmask, words, out);
+}
+
 EMSCRIPTEN_BINDINGS(sampler) {
   emscripten::class_<SamplerBinding>("SamplerBinding")
       .constructor<const std::string&, const std::string&>()
@@ -177,7 +186,7 @@ EMSCRIPTEN_BINDINGS(sampler) {
       .function("setList", &SamplerBinding::set_list)
       .function("apply", &SamplerBinding::apply)
       .function("setPrompt", &SamplerBinding::set_prompt)
-      .function("sample", &SamplerBinding::sample)
+      .function("address", &SamplerBinding::address)
       .function("distribution", &SamplerBinding::distribution)
       .function("accept", &SamplerBinding::accept)
       .function("reset", &SamplerBinding::reset)

@@ -247,7 +247,7 @@ export class Logitkit {
     const inp = this._in('logits', logits, 0);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
     const out = this._out('options.out', o.out, rows, 1, Int32Array);
-    this._check(this._m.argmax(inp.ptr, out.ptr, rows, cols), { cols, empty: 'logits: argmax of an empty row is undefined' });
+    this._check(this._m._lk_argmax(inp.ptr, out.ptr, rows, cols), { cols, empty: 'logits: argmax of an empty row is undefined' });
     return out.finish();
   }
 

@@ -137,6 +137,7 @@ function u64String(name, v) {
 export class Sampler {
   #lk;
   #handle;
+  #address = 0; // the SamplerBinding's address, for the plain lk_sampler_sample export
   #options;
 
   constructor(lk, options) {
@@ -163,6 +164,7 @@ export class Sampler {
 
     const m = lk._m;
     this.#handle = new m.SamplerBinding(seed, stream);
+    this.#address = this.#handle.address();
     const p = lk._scratchPtr(6, params.byteLength);
     new Float64Array(m.HEAPU8.buffer, p, params.length).set(params);
     this.#handle.setParams(p);
@@ -214,12 +216,12 @@ export class Sampler {
    */
   sample(logits, options) {
     const o = checkOptions('options', options);
-    const h = this.#live();
+    this.#live();
     const lk = this.#lk;
     const x = lk._in('logits', logits, 0);
     const mask = this.#bitmask(o);
     const out = lk._scratchPtr(10, RESULT_DOUBLES * 8);
-    const code = h.sample(x.ptr, x.length, mask.ptr, mask.words, out);
+    const code = lk._m._lk_sampler_sample(this.#address, x.ptr, x.length, mask.ptr, mask.words, out);
     if (code !== 0) this.#error(code, x.length);
     const r = new Float64Array(lk._m.HEAPU8.buffer, out, RESULT_DOUBLES);
     const top = [];
@@ -296,6 +298,7 @@ export class Sampler {
     this.#lk._registry.unregister(this);
     this.#handle.delete();
     this.#handle = null;
+    this.#address = 0;
   }
 
   [disposeSymbol]() {
