@@ -6,15 +6,17 @@ namespace lk {
 
 double block_masses(const float* w, size_t n, double* blocks) {
   using namespace vec;
-  const F64x2 scale = splat_d(kMassScale), magic = splat_d(0x1p52);
+  // w · 2^30 is exact in float32 too (w <= 1), and rounding it there gives
+  // the integer mass_of gives: no float64 work but the exact sums.
+  const F32x4 scale = splat(float(kMassScale));
   double total = 0;
   size_t b = 0, i = 0;
   for (; i + kMassBlock <= n; i += kMassBlock, ++b) {
     F64x2 s0 = splat_d(0.0), s1 = s0;
     for (size_t j = i; j < i + kMassBlock; j += 4) {
-      const F32x4 v = load(w + j);
-      s0 = s0 + (((promote_lo(v) * scale) + magic) - magic);
-      s1 = s1 + (((promote_hi(v) * scale) + magic) - magic);
+      const F32x4 q = round_even_nonneg(load(w + j) * scale);
+      s0 = s0 + promote_lo(q);
+      s1 = s1 + promote_hi(q);
     }
     // Integers below 2^53: the lane order does not matter.
     blocks[b] = (lane(s0, 0) + lane(s0, 1)) + (lane(s1, 0) + lane(s1, 1));

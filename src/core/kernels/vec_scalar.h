@@ -33,6 +33,14 @@ inline F32x4 vmax(F32x4 a, F32x4 b) { LK_LANES4(a.v[i] > b.v[i] ? a.v[i] : b.v[i
 
 // Masks: all-ones or all-zero lanes, carried in an I32x4.
 #define LK_MASK4(expr) I32x4 r; for (int i = 0; i < 4; ++i) r.v[i] = (expr) ? -1 : 0; return r
+// The nearest integer to t, ties to even, for 0 <= t < 2^31 (at and above
+// 2^23 every float is an integer already).
+inline F32x4 round_even_nonneg(F32x4 t) {
+  F32x4 r;
+  for (int i = 0; i < 4; ++i) r.v[i] = t.v[i] < 8388608.0f ? (t.v[i] + 8388608.0f) - 8388608.0f : t.v[i];
+  return r;
+}
+
 inline I32x4 lt(F32x4 a, F32x4 b) { LK_MASK4(a.v[i] < b.v[i]); }
 inline I32x4 gt(F32x4 a, F32x4 b) { LK_MASK4(a.v[i] > b.v[i]); }
 inline I32x4 eq(F32x4 a, F32x4 b) { LK_MASK4(a.v[i] == b.v[i]); }

@@ -24,6 +24,15 @@ inline F32x4 operator/(F32x4 a, F32x4 b) { return {_mm_div_ps(a.v, b.v)}; }
 inline F32x4 vmin(F32x4 a, F32x4 b) { return {_mm_min_ps(a.v, b.v)}; }
 inline F32x4 vmax(F32x4 a, F32x4 b) { return {_mm_max_ps(a.v, b.v)}; }
 
+// The nearest integer to t, ties to even, for 0 <= t < 2^31 (at and above
+// 2^23 every float is an integer already).
+inline F32x4 round_even_nonneg(F32x4 t) {  // no ROUNDPS in SSE2
+  const __m128 two23 = _mm_set1_ps(8388608.0f);
+  const __m128 small = _mm_cmplt_ps(t.v, two23);
+  const __m128 r = _mm_sub_ps(_mm_add_ps(t.v, two23), two23);
+  return {_mm_or_ps(_mm_and_ps(small, r), _mm_andnot_ps(small, t.v))};
+}
+
 inline I32x4 lt(F32x4 a, F32x4 b) { return {_mm_castps_si128(_mm_cmplt_ps(a.v, b.v))}; }
 inline I32x4 gt(F32x4 a, F32x4 b) { return {_mm_castps_si128(_mm_cmpgt_ps(a.v, b.v))}; }
 inline I32x4 eq(F32x4 a, F32x4 b) { return {_mm_castps_si128(_mm_cmpeq_ps(a.v, b.v))}; }

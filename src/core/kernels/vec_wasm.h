@@ -27,6 +27,10 @@ inline F32x4 operator/(F32x4 a, F32x4 b) { return {wasm_f32x4_div(a.v, b.v)}; }
 inline F32x4 vmin(F32x4 a, F32x4 b) { return {wasm_f32x4_pmin(b.v, a.v)}; }
 inline F32x4 vmax(F32x4 a, F32x4 b) { return {wasm_f32x4_pmax(b.v, a.v)}; }
 
+// The nearest integer to t, ties to even, for 0 <= t < 2^31 (at and above
+// 2^23 every float is an integer already).
+inline F32x4 round_even_nonneg(F32x4 t) { return {wasm_f32x4_nearest(t.v)}; }
+
 inline I32x4 lt(F32x4 a, F32x4 b) { return {wasm_f32x4_lt(a.v, b.v)}; }
 inline I32x4 gt(F32x4 a, F32x4 b) { return {wasm_f32x4_gt(a.v, b.v)}; }
 inline I32x4 eq(F32x4 a, F32x4 b) { return {wasm_f32x4_eq(a.v, b.v)}; }
