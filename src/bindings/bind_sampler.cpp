@@ -172,10 +172,13 @@ int speculative_verify(uintptr_t target, uintptr_t draft, uintptr_t tokens, uint
 std::string status_message(int32_t code) { return lk::status_name(lk::StatusCode(code)); }
 }  // namespace
 
-// A per-token call: a plain export taking the SamplerBinding's address (see common.h).
+// The per-token calls: plain exports taking the SamplerBinding's address (see common.h).
 extern "C" EMSCRIPTEN_KEEPALIVE int lk_sampler_sample(uintptr_t self, uintptr_t logits, uint32_t vocab,
                                                       uintptr_t bitmask, uint32_t words, uintptr_t out) {
   return ptr<SamplerBinding>(self)->sample(logits, vocab, bitmask, words, out);
+}
+extern "C" EMSCRIPTEN_KEEPALIVE void lk_sampler_accept(uintptr_t self, int32_t token) {
+  ptr<SamplerBinding>(self)->accept(token);
 }
 
 EMSCRIPTEN_BINDINGS(sampler) {
@@ -188,7 +191,6 @@ EMSCRIPTEN_BINDINGS(sampler) {
       .function("setPrompt", &SamplerBinding::set_prompt)
       .function("address", &SamplerBinding::address)
       .function("distribution", &SamplerBinding::distribution)
-      .function("accept", &SamplerBinding::accept)
       .function("reset", &SamplerBinding::reset)
       .function("save", &SamplerBinding::save)
       .function("restore", &SamplerBinding::restore)

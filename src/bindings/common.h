@@ -1,11 +1,11 @@
 // Shared by the embind files: pointers cross as 32-bit integers (wasm32
 // addresses), statuses as int codes with the offending index kept aside.
 //
-// The calls made once per generated token (argmax, Sampler.sample) are plain
-// wasm exports (extern "C" EMSCRIPTEN_KEEPALIVE, reached as module._lk_*):
-// without eval (DYNAMIC_EXECUTION=0, so that pages with a strict Content
-// Security Policy can load us) embind's generic invoker costs 0.4 µs per
-// function call and 0.9 µs per method call, a tenth of a greedy step.
+// The calls made once per generated token (argmax, Sampler.sample and
+// accept) are plain wasm exports (extern "C" EMSCRIPTEN_KEEPALIVE, reached as
+// module._lk_*): without eval (DYNAMIC_EXECUTION=0, so that pages with a
+// strict Content Security Policy can load us) embind's generic invoker costs
+// 0.4 µs per function call and 0.9 µs per method call, a tenth of a greedy step.
 #pragma once
 #include <cstddef>
 #include <cstdint>

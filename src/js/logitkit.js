@@ -66,6 +66,28 @@ export class LogitBuffer {
   }
 }
 
+// Where an operation writes its result (ptr) and how the caller gets it
+// (finish()): the caller's LogitBuffer or typed array, or a new typed array.
+// A class rather than a closure per call: the bundle keeps function names,
+// and naming a new closure costs more than a small operation (~0.4 µs).
+class OutputSlot {
+  constructor(lk, ptr, length, Type, out) {
+    this.lk = lk;
+    this.ptr = ptr;
+    this.length = length;
+    this.Type = Type;
+    this.out = out;
+  }
+
+  finish() {
+    if (this.out instanceof LogitBuffer) return this.out;
+    const src = new this.Type(this.lk._m.HEAPU8.buffer, this.ptr, this.length);
+    if (this.out === undefined) return src.slice();
+    this.out.set(src);
+    return this.out;
+  }
+}
+
 function checkTemperature(t, name = 'options.temperature') {
   if (t === undefined) return 1;
   if (typeof t !== 'number') throw new TypeError(`${name} must be a number (got ${describe(t)})`);
@@ -149,7 +171,7 @@ export class Logitkit {
     if (out instanceof LogitBuffer) {
       if (Type !== Float32Array) throw new TypeError(`${name} must be an ${Type.name} (got LogitBuffer)`);
       if (out.length !== length) throw new RangeError(`${name} must hold ${length} elements, got ${out.length}`);
-      return { ptr: out._ptr(), finish: () => out };
+      return new OutputSlot(this, out._ptr(), length, Type, out);
     }
     if (out !== undefined && !(out instanceof Type)) {
       const article = /^[AEIOU]/.test(Type.name) ? 'an' : 'a';
@@ -158,19 +180,8 @@ export class Logitkit {
     if (out !== undefined && out.length !== length) {
       throw new RangeError(`${name} must hold ${length} elements, got ${out.length}`);
     }
-    const ptr = this._scratchPtr(slot, length * Type.BYTES_PER_ELEMENT);
-    return {
-      ptr,
-      finish: () => {
-        const src = new Type(this._m.HEAPU8.buffer, ptr, length);
-        if (out === undefined) return src.slice();
-        out.set(src);
-        return out;
-      },
-    };
+    return new OutputSlot(this, this._scratchPtr(slot, length * Type.BYTES_PER_ELEMENT), length, Type, out);
   }
-
-  // rows × cols from a flat length and options.cols (default: one row).
   _shape(name, length, cols) {
     if (cols === undefined) return { rows: 1, cols: length };
     checkNumber('options.cols', cols, { min: 1, integer: true });

@@ -258,7 +258,8 @@ export class Sampler {
   /** Appends a generated token to the history. */
   accept(token) {
     checkNumber('accept(token): token', token, { min: 0, max: 2 ** 31 - 1, integer: true });
-    this.#live().accept(token);
+    this.#live();
+    this.#lk._m._lk_sampler_accept(this.#address, token);
   }
 
   /** Back to draw 0 of the same stream with the prompt (the constructor's, or `prompt`) as history. */
