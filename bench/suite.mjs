@@ -39,22 +39,27 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
   const ref = { argmax: plain.argmax(x), softmax: plain.softmax(x), crossEntropy: plain.crossEntropy(batch, labels, n) };
   const rows = [];
   const add = (op, impl, fn, isAsync = false) => rows.push({ op, impl, fn, isAsync });
+  // Buffers and samplers (a sampler's workspace is ~44 bytes per vocabulary
+  // entry) are disposed after this size is timed: the wasm memory reported
+  // per size is then what that size needs, not what earlier sizes left.
+  rows.owned = [];
+  const own = (o) => (rows.owned.push(o), o);
   for (const [impl, lk] of [['logitkit wasm SIMD', simd], ['logitkit wasm baseline', base]]) {
-    const buf = lk.buffer(n);
-    const outBuf = lk.buffer(n);
+    const buf = own(lk.buffer(n));
+    const outBuf = own(lk.buffer(n));
     buf.view.set(x);
     check(lk.argmax(buf)[0] === ref.argmax, `${impl} argmax`);
     add(OPS.greedy, impl, () => lk.argmax(buf));
     add(OPS.softmax, impl, () => lk.softmax(x, { out }));
     add(OPS.softmaxWasm, impl, () => lk.softmax(buf, { out: outBuf }));
     add(OPS.logSoftmax, impl, () => lk.logSoftmax(x, { out }));
-    const chain = lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history, seed: 1 });
-    const kept = new Set(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history }).distribution(x).ids);
+    const chain = own(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history, seed: 1 }));
+    const kept = new Set(own(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history })).distribution(x).ids);
     check(kept.has(chain.sample(x).token), `${impl} chain`);
     add(OPS.chain, impl, () => chain.sample(x));
-    const topP = lk.sampler({ topP: 0.95, seed: 1 });
+    const topP = own(lk.sampler({ topP: 0.95, seed: 1 }));
     add(OPS.topP, impl, () => topP.sample(x));
-    const top20 = lk.sampler({ topLogprobs: 20, seed: 1 });
+    const top20 = own(lk.sampler({ topLogprobs: 20, seed: 1 }));
     check(top20.sample(x).topLogprobs.length === 20, `${impl} top-20`);
     add(OPS.top20, impl, () => top20.sample(x));
     const ce = lk.crossEntropy(batch, labels);
@@ -62,10 +67,10 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
     // DESIGN's targets assume logits already in wasm memory: the sampler reads
     // an lk.buffer in place (no copy-in). Penalties rewrite the same 64 entries
     // of it on every call, which costs the same each time.
-    const inWasm = lk.buffer(n);
+    const inWasm = own(lk.buffer(n));
     inWasm.view.set(x);
     check(kept.has(chain.sample(inWasm).token), `${impl} chain, logits in wasm memory`);
-    const keptP = new Set(lk.sampler({ topP: 0.95 }).distribution(x).ids);
+    const keptP = new Set(own(lk.sampler({ topP: 0.95 })).distribution(x).ids);
     check(keptP.has(topP.sample(buf).token), `${impl} top-p, logits in wasm memory`);
     check(top20.sample(buf).topLogprobs.length === 20, `${impl} top-20, logits in wasm memory`);
     add(OPS.chainWasm, impl, () => chain.sample(inWasm));
@@ -112,10 +117,12 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
 // without cross-origin isolation), so it times longer batches than Node.
 export async function timeCases(n, env, { minSampleMs = 1 } = {}) {
   const results = [];
-  for (const r of await cases(n, env)) {
+  const rows = await cases(n, env);
+  for (const r of rows) {
     if (r.before) await r.before();
     results.push({ op: r.op, impl: r.impl, ...(r.isAsync ? await measureAsync(r.fn, { minSampleMs: Math.max(5, minSampleMs) }) : measure(r.fn, { samples: 25, minSampleMs })) });
   }
+  for (const o of rows.owned) o.dispose();
   return results;
 }
 
