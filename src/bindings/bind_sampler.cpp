@@ -28,9 +28,18 @@ enum List { kBanned, kAllowed, kBeginSuppress, kEos, kBadWords, kBadWordsOffsets
 
 uint64_t parse_u64(const std::string& s) { return std::strtoull(s.c_str(), nullptr, 10); }
 
+// One workspace for every sampler of this module instance: a module (one per
+// page or Worker) runs one step at a time, and a workspace is ~44 bytes per
+// vocabulary entry (11 MiB at 256 000), which batch use would multiply.
+lk::SamplerWorkspace& shared_workspace() {
+  static lk::SamplerWorkspace ws;
+  return ws;
+}
+
 class SamplerBinding {
  public:
-  SamplerBinding(const std::string& seed, const std::string& stream) : sampler_(parse_u64(seed), parse_u64(stream)) {}
+  SamplerBinding(const std::string& seed, const std::string& stream)
+      : sampler_(parse_u64(seed), parse_u64(stream), &shared_workspace()) {}
 
   void set_params(uintptr_t p) {
     const double* v = ptr<double>(p);

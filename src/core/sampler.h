@@ -242,7 +242,9 @@ struct SampleResult {
 };
 
 // Scratch memory for the steps: grows to the largest vocabulary seen, then
-// a step allocates nothing. Not shareable between concurrent steps.
+// a step allocates nothing. It holds nothing from one step to the next
+// (every step leaves its counters zeroed), so samplers that never step at
+// the same time may share one; concurrent steps need one each.
 class SamplerWorkspace {
  public:
   SamplerWorkspace();

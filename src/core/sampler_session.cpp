@@ -69,7 +69,8 @@ struct Reader {
 
 }  // namespace
 
-Sampler::Sampler(uint64_t seed, uint64_t stream) {
+Sampler::Sampler(uint64_t seed, uint64_t stream, SamplerWorkspace* shared)
+    : own_ws_(shared ? nullptr : new SamplerWorkspace), ws_(shared ? shared : own_ws_.get()) {
   state_.rng.seed = seed;
   state_.rng.stream = stream;
 }
@@ -95,11 +96,11 @@ void Sampler::set_prompt(const int32_t* tokens, size_t count) {
 }
 
 Status Sampler::sample(float* logits, size_t vocab, SampleResult* out) {
-  return sample_logits(logits, vocab, cfg_, state_, ws_, out);
+  return sample_logits(logits, vocab, cfg_, state_, *ws_, out);
 }
 
 Status Sampler::distribution(float* logits, size_t vocab, int32_t* ids, float* probs, size_t* count) {
-  return sampler_distribution(logits, vocab, cfg_, state_, ws_, ids, probs, count);
+  return sampler_distribution(logits, vocab, cfg_, state_, *ws_, ids, probs, count);
 }
 
 void Sampler::reset() {

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,10 @@ namespace lk {
 
 class Sampler {
  public:
-  // The RNG stream (seed, stream) starts at draw 0.
-  explicit Sampler(uint64_t seed = 0, uint64_t stream = 0);
+  // The RNG stream (seed, stream) starts at draw 0. With `shared`, steps use
+  // that workspace (which must outlive the sampler) instead of an own one:
+  // ~44 bytes per vocabulary entry, so many samplers on one thread share one.
+  explicit Sampler(uint64_t seed = 0, uint64_t stream = 0, SamplerWorkspace* shared = nullptr);
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
 
@@ -46,7 +49,8 @@ class Sampler {
  private:
   SamplerConfig cfg_;
   SequenceState state_;
-  SamplerWorkspace ws_;
+  std::unique_ptr<SamplerWorkspace> own_ws_;  // when no workspace is shared
+  SamplerWorkspace* ws_;
   std::vector<TokenBias> bias_;
   std::vector<int32_t> banned_, allowed_, begin_suppress_, eos_, bad_words_, dry_breakers_;
   std::vector<uint32_t> bitmask_, bad_words_offsets_, dry_breakers_offsets_;

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,54 @@ TEST_CASE("sampler session: save/restore resumes exactly, reset restarts the str
   CHECK(c.state().rng.counter == UINT64_MAX);
   CHECK(c.state().mirostat_mu == 1.25);
   CHECK(c.state().generated() == 1);
+}
+
+TEST_CASE("sampler session: samplers sharing one workspace step exactly as with their own") {
+  // Interleaved steps of two samplers with different vocabularies and the
+  // controls that use the workspace's counters (penalties, DRY, an allowed
+  // list, EOS blocked by a minimum length) and its selection scratch.
+  Lcg g{13};
+  const std::vector<float> row_a = normal_row(g, 5000, 2.5), row_b = normal_row(g, 3000, 1.5);
+  std::vector<int32_t> allowed;
+  for (int32_t t = 0; t < 3000; t += 3) allowed.push_back(t);
+  const int32_t eos[] = {0};
+  lk::SamplerConfig ca;
+  ca.repetition_penalty = 1.4f;
+  ca.frequency_penalty = 0.3f;
+  ca.presence_penalty = 0.2f;
+  ca.dry_multiplier = 0.8f;
+  ca.top_k = 60;
+  ca.top_p = 0.92;
+  ca.min_p = 0.02;
+  ca.temperature = 0.7;
+  lk::SamplerConfig cb;
+  cb.restrict_to_allowed = true;
+  cb.allowed_tokens = {allowed.data(), allowed.size()};
+  cb.eos_tokens = {eos, 1};
+  cb.min_new_tokens = 5;
+  cb.repetition_penalty = 1.2f;
+  cb.typical_p = 0.9;
+  const int32_t prompt[] = {3, 9, 3, 9, 3};
+  auto make = [&](const lk::SamplerConfig& cfg, uint64_t seed, lk::SamplerWorkspace* ws) {
+    auto s = std::make_unique<lk::Sampler>(seed, 0, ws);
+    s->configure(cfg);
+    s->set_prompt(prompt, 5);
+    return s;
+  };
+  auto own_a = make(ca, 5, nullptr), own_b = make(cb, 6, nullptr);
+  lk::SamplerWorkspace shared;
+  auto shared_a = make(ca, 5, &shared), shared_b = make(cb, 6, &shared);
+  for (int step = 0; step < 40; ++step) {
+    const std::vector<Step> ra = run(*own_a, row_a, 1), sa = run(*shared_a, row_a, 1);
+    const std::vector<Step> rb = run(*own_b, row_b, 1), sb = run(*shared_b, row_b, 1);
+    CHECK(sa[0].token == ra[0].token);
+    CHECK(sa[0].logprob == ra[0].logprob);
+    CHECK(sb[0].token == rb[0].token);
+    CHECK(sb[0].logprob == rb[0].logprob);
+    CHECK(rb[0].token % 3 == 0);
+  }
+  CHECK(shared_a->save() == own_a->save());
+  CHECK(shared_b->save() == own_b->save());
 }
 
 TEST_CASE("sampler batch: each row equals its own single-row step, whatever the batch") {

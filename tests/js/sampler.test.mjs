@@ -197,3 +197,23 @@ test('sampler: named errors', () => {
   assert.throws(() => s.sample(x), /used after dispose/);
   assert.throws(() => lk.sampler().restoreState('{"version":1}'), /does not parse/);
 });
+
+test('samplers share one workspace: eight samplers at V = 128 256 cost about one', () => {
+  // A workspace is ~44 bytes per vocabulary entry (5.6 MB here): eight of
+  // their own would grow wasm memory by 45 MB.
+  const v = 128256;
+  const g = rng(21);
+  const x = Float32Array.from({ length: v }, () => 3 * g.normal());
+  const before = lk._m.HEAPU8.length;
+  const samplers = Array.from({ length: 8 }, (_, i) => lk.sampler({ topP: 0.9, repetitionPenalty: 1.1, prompt: [i, 7], seed: i }));
+  const tokens = samplers.map((s) => s.sample(x).token);
+  const grown = lk._m.HEAPU8.length - before;
+  samplers.forEach((s) => s.dispose());
+  assert.ok(grown <= 16 * 2 ** 20, `wasm memory grew by ${grown} bytes for 8 samplers`);
+  // Sharing changes nothing: each sampler alone draws the same token.
+  samplers.forEach((_, i) => {
+    const alone = lk.sampler({ topP: 0.9, repetitionPenalty: 1.1, prompt: [i, 7], seed: i });
+    assert.equal(alone.sample(x).token, tokens[i]);
+    alone.dispose();
+  });
+});
