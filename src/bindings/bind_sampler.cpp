@@ -108,10 +108,11 @@ class SamplerBinding {
 
   void set_prompt(uintptr_t tokens, uint32_t n) { sampler_.set_prompt(ptr<int32_t>(tokens), n); }
 
-  // out: token, logprob, raw logprob, entropy, candidates, alternatives count,
-  // 20 alternative tokens, 20 alternative log-probabilities.
+  // For the plain exports below (lk_sampler_sample, lk_sampler_accept).
   uintptr_t address() const { return reinterpret_cast<uintptr_t>(this); }
 
+  // out: token, logprob, raw logprob, entropy, candidates, alternatives count,
+  // 20 alternative tokens, 20 alternative log-probabilities.
   int sample(uintptr_t logits, uint32_t vocab, uintptr_t bitmask, uint32_t words, uintptr_t out) {
     with_bitmask(bitmask, words);
     lk::SampleResult r;

@@ -205,8 +205,8 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
   ws.raw_norm_valid = false;
   process_logits(logits, vocab, cfg, seq, ws);
 
-  // One pass finds NaN and the maximum; greedy also needs the first position
-  // of the maximum (a second, short pass), the other paths do not.
+  // One pass finds NaN and the maximum; greedy's argmax also finds the first
+  // position of the maximum, which the other paths do not need.
   const bool greedy = is_greedy_temperature(cfg.temperature) && cfg.dynatemp_range == 0;
   Argmax top{SIZE_MAX, 0.0f, SIZE_MAX};
   const size_t head = greedy ? 0 : opening_top_k(cfg, vocab);

@@ -182,6 +182,8 @@ export class Logitkit {
     }
     return new OutputSlot(this, this._scratchPtr(slot, length * Type.BYTES_PER_ELEMENT), length, Type, out);
   }
+
+  // rows × cols from a flat length and options.cols (default: one row).
   _shape(name, length, cols) {
     if (cols === undefined) return { rows: 1, cols: length };
     checkNumber('options.cols', cols, { min: 1, integer: true });

@@ -137,7 +137,7 @@ function u64String(name, v) {
 export class Sampler {
   #lk;
   #handle;
-  #address = 0; // the SamplerBinding's address, for the plain lk_sampler_sample export
+  #address = 0; // the SamplerBinding's address, for the plain lk_sampler_sample / lk_sampler_accept exports
   #options;
 
   constructor(lk, options) {
