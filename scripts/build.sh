@@ -9,6 +9,10 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$LK_ROOT"
 
+# Build folders configured for another source path (a copied or moved checkout) start afresh.
+source "$LK_ROOT/scripts/stale-build-dirs.sh"
+drop_stale_build_dirs build/native build/asan build/fuzz build/wasm
+
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build build/native -j "$LK_JOBS"
 

@@ -19,6 +19,9 @@ doctest() {
   grep -E "MESSAGE|test cases|assertions" "$out/$name.log" | sed -E 's|^.*/tests/cpp/||'
 }
 
+step "A copied or moved checkout reconfigures its stale build folders"
+bash tests/tools/moved-checkout.sh
+
 step "C++ doctest, native (SSE2 and scalar backends)"
 doctest native build/native/lk_tests
 
@@ -45,7 +48,7 @@ doctest wasm-baseline node build/wasm/lk_tests_baseline.js
 
 for v in 1 0; do
   step "JS tests against dist/, $([ $v = 1 ] && echo SIMD || echo baseline) module"
-  LK_SIMD=$v node --test --test-reporter=dot tests/js/
+  LK_SIMD=$v node --expose-gc --test --test-reporter=dot tests/js/
 done
 
 step "Types: tsc --noEmit on the typed example"
