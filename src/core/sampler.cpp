@@ -264,10 +264,12 @@ Status sampler_distribution(float* logits, size_t vocab, const SamplerConfig& cf
   if (!st.ok()) return st;
   // Masked tokens (-inf) may still be candidates when no stage cut them; they
   // are not part of the distribution (probability exactly 0 by the mask).
+  // When +inf logits remain, they share all the mass (the limit) and every
+  // finite candidate has probability exactly 0: it is not listed either.
   const double inv_sum = 1.0 / c.w_sum;
   size_t kept = 0;
   for (size_t i = 0; i < c.n; ++i) {
-    if (c.z[i] == -__builtin_inff()) continue;
+    if (c.z[i] == -kInf || (c.z_max == kInf && c.z[i] != kInf)) continue;
     ids[kept] = c.id(i);
     probs[kept] = float(double(c.w[i]) * inv_sum);
     ++kept;

@@ -2,11 +2,20 @@
 // platt_scaling.h, vector_scaling.h, histogram_binning.h,
 // isotonic_regression.h): fit a calibrator on validation scores, apply it,
 // measure ECE / MCE / NLL / Brier, serialise to JSON.
-import { checkNumber, checkOptions, describe } from './errors.js';
+import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { Status } from './logitkit.js';
 
 const KINDS = ['temperature', 'platt', 'vector', 'histogram', 'isotonic'];
 const INPUTS = { logits: 0, probabilities: 1 };
+const KEYS = {
+  calibrationMetrics: optionKeys('calibrationMetrics', ['classes', 'input', 'bins', 'temperature']),
+  fitTemperature: optionKeys('fitTemperature', ['classes', 'min', 'max']),
+  fitPlatt: optionKeys('fitPlatt', ['classes', 'smoothTargets']),
+  fitVectorScaling: optionKeys('fitVectorScaling', ['classes', 'l2']),
+  fitHistogramBinning: optionKeys('fitHistogramBinning', ['classes', 'input', 'bins']),
+  fitIsotonic: optionKeys('fitIsotonic', ['classes', 'input']),
+  apply: optionKeys('Calibrator.apply', ['out']),
+};
 
 function checkInput(v) {
   if (v === undefined) return 'logits';
@@ -119,7 +128,7 @@ export function installCalibration(Logitkit) {
 
   /** Accuracy, NLL, Brier, ECE, MCE, adaptive and classwise ECE, reliability diagram. */
   P.calibrationMetrics = function (scores, labels, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.calibrationMetrics);
     const input = checkInput(o.input);
     const bins = checkBins(o.bins);
     let t = 1;
@@ -138,7 +147,7 @@ export function installCalibration(Logitkit) {
 
   /** Temperature scaling: the T > 0 minimising mean NLL of softmax(z / T). */
   P.fitTemperature = function (logits, labels, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.fitTemperature);
     const tMin = o.min === undefined ? 1e-3 : checkNumber('options.min', o.min, { min: 0, minExclusive: true, max: Number.MAX_VALUE });
     const tMax = o.max === undefined ? 1e3 : checkNumber('options.max', o.max, { min: tMin, minExclusive: true, max: Number.MAX_VALUE });
     const { x, y, n, classes } = this._calData(logits, labels, o);
@@ -150,7 +159,7 @@ export function installCalibration(Logitkit) {
 
   /** Platt scaling of binary logits: p = σ(a·z + b). */
   P.fitPlatt = function (logits, labels, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.fitPlatt);
     const smooth = o.smoothTargets === undefined ? true : o.smoothTargets;
     if (typeof smooth !== 'boolean') throw new TypeError(`options.smoothTargets must be a boolean (got ${describe(smooth)})`);
     const { x, y, n, classes } = this._calData(logits, labels, { ...o, classes: o.classes ?? 1 });
@@ -163,7 +172,7 @@ export function installCalibration(Logitkit) {
 
   /** Vector scaling: softmax(scale ⊙ z + bias), per-class scale and bias. */
   P.fitVectorScaling = function (logits, labels, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.fitVectorScaling);
     const l2 = o.l2 === undefined ? 0 : checkNumber('options.l2', o.l2, { min: 0, max: Number.MAX_VALUE });
     const { x, y, n, classes } = this._calData(logits, labels, o);
     const out = this._f64(4, 3 + 2 * classes);
@@ -177,7 +186,7 @@ export function installCalibration(Logitkit) {
 
   /** Histogram binning, one-vs-rest over equal-width bins of each class probability. */
   P.fitHistogramBinning = function (scores, labels, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.fitHistogramBinning);
     const input = checkInput(o.input);
     const bins = checkBins(o.bins);
     const { x, y, n, classes } = this._calData(scores, labels, o);
@@ -191,7 +200,7 @@ export function installCalibration(Logitkit) {
 
   /** Isotonic regression (PAV), one-vs-rest, as sklearn's IsotonicRegression(out_of_bounds='clip'). */
   P.fitIsotonic = function (scores, labels, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.fitIsotonic);
     const input = checkInput(o.input);
     const { x, y, n, classes } = this._calData(scores, labels, o);
     const bx = this._f64(4, classes * n), by = this._f64(5, classes * n);
@@ -254,7 +263,7 @@ export function installCalibration(Logitkit) {
   };
 
   P._applyCalibrator = function (cal, scores, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.apply);
     const x = this._in('scores', scores, 0);
     const classes = cal.classes;
     if (x.length % classes !== 0) throw new RangeError(`scores.length (${x.length}) must be a multiple of the calibrator's classes (${classes})`);

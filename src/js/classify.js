@@ -1,6 +1,6 @@
 // Classification, multi-label, retrieval and logit diagnostics
 // (src/core/topk.h, multilabel.h, similarity.h, diagnostics.h).
-import { checkNumber, checkOptions, describe } from './errors.js';
+import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { LogitBuffer, Status } from './logitkit.js';
 
 // InputKind of src/core/diagnostics.h, as warning codes.
@@ -13,6 +13,15 @@ const KIND_MESSAGES = {
   'single-column': 'have one column: softmax over one class is always 1; for a binary logit use sigmoid (or multiLabel)',
 };
 const METRICS = { dot: 0, cosine: 1 };
+const SIMILARITY = ['dim', 'metric', 'scale'];
+const KEYS = {
+  topClasses: optionKeys('topClasses', ['cols', 'temperature', 'k']),
+  decide: optionKeys('decide', ['cols', 'temperature', 'threshold']),
+  multiLabel: optionKeys('multiLabel', ['cols', 'threshold', 'out']),
+  similarity: optionKeys('similarity', [...SIMILARITY, 'out']),
+  retrieve: optionKeys('retrieve', [...SIMILARITY, 'k', 'temperature']),
+  diagnose: optionKeys('diagnose', ['cols', 'tornMargin']),
+};
 
 function checkK(k, cols, name = 'options.k') {
   if (k === undefined) return Math.min(5, cols);
@@ -59,7 +68,7 @@ export function installClassify(Logitkit) {
    * index first), with softmax(x / T) probabilities; O(cols) per row, no sort.
    */
   proto.topClasses = function (logits, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.topClasses);
     const t = checkTemperature(o.temperature);
     const inp = this._in('logits', logits, 0);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
@@ -74,7 +83,7 @@ export function installClassify(Logitkit) {
    * (abstain) when that probability is below options.threshold.
    */
   proto.decide = function (logits, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.decide);
     const threshold = o.threshold === undefined ? 0 : checkNumber('options.threshold', o.threshold, { min: 0, max: 1 });
     const t = checkTemperature(o.temperature);
     const inp = this._in('logits', logits, 0);
@@ -93,7 +102,7 @@ export function installClassify(Logitkit) {
    * decisions[i] = probs[i] >= threshold of its class (one number for all, or one per class).
    */
   proto.multiLabel = function (logits, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.multiLabel);
     const inp = this._in('logits', logits, 0);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
     const th = thresholdsOf('options.threshold', o.threshold ?? 0.5, cols);
@@ -152,7 +161,7 @@ export function installClassify(Logitkit) {
    * ('cosine', default) for each query row and document row; [nq × n].
    */
   proto.similarity = function (query, docs, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.similarity);
     const { out } = this._similarity(query, docs, o, (len) => this._out('options.out', o.out, len, 1));
     return out.finish();
   };
@@ -162,7 +171,7 @@ export function installClassify(Logitkit) {
    * over all n documents, and the top k (best first, ties by lower index).
    */
   proto.retrieve = function (query, docs, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.retrieve);
     const t = checkTemperature(o.temperature);
     const { out, nq, n } = this._similarity(query, docs, o, (len) => ({ ptr: this._scratchPtr(1, len * 4) }));
     if (n === 0) throw new RangeError('docs must not be empty');
@@ -178,7 +187,7 @@ export function installClassify(Logitkit) {
    * log-probabilities or a single column.
    */
   proto.diagnose = function (logits, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.diagnose);
     const tornMargin = o.tornMargin === undefined ? 0.5 : checkNumber('options.tornMargin', o.tornMargin, { min: 0 });
     const inp = this._in('logits', logits, 0);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
@@ -240,7 +249,7 @@ export function installClassify(Logitkit) {
   proto._guardCheck = function (logits, options) {
     let cols = options?.cols;
     let ptr;
-    if (logits instanceof LogitBuffer && !logits.disposed) {
+    if (logits instanceof LogitBuffer && !logits.disposed && logits._ownedBy(this)) {
       ptr = logits._ptr();
       cols ??= logits.length;
       if (!(cols >= 1 && cols <= logits.length)) return;

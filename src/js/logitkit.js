@@ -1,7 +1,7 @@
 // The Logitkit object: one instantiated wasm module, with typed-array in,
 // typed-array out entry points. Validation of types and ranges happens here;
 // the C++ core validates data (NaN, labels) and reports a status code.
-import { checkNumber, checkOptions, describe } from './errors.js';
+import { checkNumber, checkOptions, describe, optionKeys, OPTION_KEYS } from './errors.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
@@ -27,7 +27,7 @@ export class LogitBuffer {
     this.#owner = owner;
     this.#length = length;
     this.#ptr = owner._alloc(length * 4);
-    owner._registry.register(this, this.#ptr, this);
+    owner._registry.register(this, { ptr: this.#ptr }, this);
   }
 
   /** Number of float32 elements. */
@@ -39,7 +39,7 @@ export class LogitBuffer {
   get view() {
     const heap = this.#owner._heapF32();
     if (this.#view === null || this.#view.buffer !== heap.buffer) {
-      this.#view = new Float32Array(heap.buffer, this._ptr(), this.#length);
+      this.#view = new Float32Array(heap.buffer, this._ptr('buffer.view'), this.#length);
     }
     return this.#view;
   }
@@ -48,9 +48,20 @@ export class LogitBuffer {
     return this.#ptr === 0;
   }
 
-  _ptr() {
-    if (this.#ptr === 0) throw new TypeError('LogitBuffer: used after dispose()');
+  // The wasm address, for the instance that made the buffer; `name` is the
+  // argument the buffer was passed as, for the error.
+  _ptr(name = 'buffer', lk = this.#owner) {
+    if (lk !== this.#owner) {
+      throw new TypeError(`${name} is a LogitBuffer of another logitkit instance (each load() has its own wasm memory): ` +
+        'pass a buffer made by this instance, or a Float32Array (copied in)');
+    }
+    if (this.#ptr === 0) throw new TypeError(`${name} is a LogitBuffer that was disposed: it must not be used after dispose()`);
     return this.#ptr;
+  }
+
+  /** True when `lk` made this buffer. */
+  _ownedBy(lk) {
+    return lk === this.#owner;
   }
 
   dispose() {
@@ -97,12 +108,37 @@ function checkTemperature(t, name = 'options.temperature') {
   return t;
 }
 
+const ROW_KEYS = {
+  softmax: optionKeys('softmax', ['cols', 'temperature', 'out']),
+  logSoftmax: optionKeys('logSoftmax', ['cols', 'temperature', 'out']),
+  logsumexp: optionKeys('logsumexp', ['cols', 'temperature', 'out']),
+  entropy: optionKeys('entropy', ['cols', 'temperature', 'out']),
+};
+const ARGMAX_KEYS = optionKeys('argmax', ['cols', 'out']);
+// Element-wise ops (this file's and classify.js's) take only `out`; logit adds eps.
+export const ELEMENTWISE_KEYS = new Set(['out']);
+for (const op of ['sigmoid', 'exp', 'log', 'softplus', 'logSigmoid', 'log1mSigmoid']) optionKeys(op, ELEMENTWISE_KEYS);
+const LOGIT_KEYS = optionKeys('logit', ['out', 'eps']);
+const LINEAR_KEYS = optionKeys('linear', ['inFeatures', 'bias', 'out']);
+
 export class Logitkit {
   constructor(module, simd) {
     this._m = module;
     this._simd = simd;
     this._scratch = [];
-    this._registry = new FinalizationRegistry((ptr) => this._free(ptr));
+    // The safety net for objects dropped without dispose(): a held value is
+    // { ptr } (memory from _alloc) or { handle } (an embind object to delete).
+    // It never references the object itself, or that object would never be
+    // collected.
+    this._registry = new FinalizationRegistry((held) => {
+      if (held.handle) held.handle.delete();
+      else this._free(held.ptr);
+    });
+  }
+
+  /** Every method's option names (a test checks them against the .d.ts). */
+  static get optionKeys() {
+    return OPTION_KEYS;
   }
 
   /** 'wasm-simd128' or 'scalar'. */
@@ -154,7 +190,7 @@ export class Logitkit {
   _in(name, x, slot, Type = Float32Array) {
     if (x instanceof LogitBuffer) {
       if (Type !== Float32Array) throw new TypeError(`${name} must be a ${Type.name} (got LogitBuffer)`);
-      return { ptr: x._ptr(), length: x.length, buffer: x };
+      return { ptr: x._ptr(name, this), length: x.length, buffer: x };
     }
     if (!(x instanceof Type)) {
       const what = Type === Float32Array ? 'a Float32Array or a LogitBuffer' : `an ${Type.name}`;
@@ -170,8 +206,9 @@ export class Logitkit {
   _out(name, out, length, slot, Type = Float32Array) {
     if (out instanceof LogitBuffer) {
       if (Type !== Float32Array) throw new TypeError(`${name} must be an ${Type.name} (got LogitBuffer)`);
+      const ptr = out._ptr(name, this);
       if (out.length !== length) throw new RangeError(`${name} must hold ${length} elements, got ${out.length}`);
-      return new OutputSlot(this, out._ptr(), length, Type, out);
+      return new OutputSlot(this, ptr, length, Type, out);
     }
     if (out !== undefined && !(out instanceof Type)) {
       const article = /^[AEIOU]/.test(Type.name) ? 'an' : 'a';
@@ -220,7 +257,7 @@ export class Logitkit {
   }
 
   _rowwise(op, x, options, perRow) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, ROW_KEYS[op]);
     const t = checkTemperature(o.temperature);
     // The opt-in guard of classify.js (probabilities passed as logits).
     if (this._guardWarn && (op === 'softmax' || op === 'logSoftmax')) this._guardCheck(x, options);
@@ -256,7 +293,7 @@ export class Logitkit {
 
   /** First index of each row's maximum. */
   argmax(logits, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, ARGMAX_KEYS);
     const inp = this._in('logits', logits, 0);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
     const out = this._out('options.out', o.out, rows, 1, Int32Array);
@@ -265,7 +302,7 @@ export class Logitkit {
   }
 
   _elementwise(op, name, x, options, extra) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, extra === undefined ? ELEMENTWISE_KEYS : LOGIT_KEYS);
     const inp = this._in(name, x, 0);
     const out = this._out('options.out', o.out, inp.length, 1);
     const code = extra === undefined ? this._m[op](inp.ptr, out.ptr, inp.length) : this._m[op](inp.ptr, out.ptr, inp.length, extra);
@@ -280,7 +317,7 @@ export class Logitkit {
 
   /** log(p / (1 - p)), element-wise; options.eps clamps p to [eps, 1 - eps] first (torch.logit). */
   logit(p, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, LOGIT_KEYS);
     let eps = -1;
     if (o.eps !== undefined && o.eps !== null) eps = checkNumber('options.eps', o.eps, { min: 0, max: 0.5 });
     return this._elementwise('logit', 'p', p, o, eps);
@@ -302,7 +339,7 @@ export class Logitkit {
    * [rows × inFeatures].
    */
   linear(weight, hidden, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, LINEAR_KEYS);
     const inFeatures = checkNumber('options.inFeatures', o.inFeatures, { min: 1, integer: true });
     const w = this._in('weight', weight, 2);
     if (w.length % inFeatures !== 0) {

@@ -1,9 +1,16 @@
 // Loss functions with PyTorch semantics (src/core/losses.h): cross-entropy,
 // NLL, BCE with logits and KL divergence, from typed arrays.
-import { checkNumber, checkOptions, describe } from './errors.js';
+import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { LogitBuffer } from './logitkit.js';
 
 const REDUCTIONS = { none: 0, mean: 1, sum: 2, batchmean: 3 };
+const CLASS_LOSS = ['classes', 'weight', 'reduction', 'out'];
+const KEYS = {
+  crossEntropy: optionKeys('crossEntropy', [...CLASS_LOSS, 'ignoreIndex', 'labelSmoothing']),
+  nllLoss: optionKeys('nllLoss', [...CLASS_LOSS, 'ignoreIndex']),
+  bceWithLogits: optionKeys('bceWithLogits', [...CLASS_LOSS, 'posWeight']),
+  klDiv: optionKeys('klDiv', ['classes', 'logTarget', 'reduction', 'out']),
+};
 
 function reductionOf(value, allowBatchmean) {
   const r = value ?? 'mean';
@@ -56,7 +63,7 @@ export function installLosses(Logitkit) {
    * same length as logits).
    */
   proto.crossEntropy = function (logits, target, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.crossEntropy);
     const reduction = reductionOf(o.reduction, false);
     const smoothing = o.labelSmoothing === undefined ? 0 : checkNumber('options.labelSmoothing', o.labelSmoothing, { min: 0, max: 1 });
     const x = this._in('logits', logits, 0);
@@ -93,13 +100,16 @@ export function installLosses(Logitkit) {
 
   /** torch.nn.functional.nll_loss on log-probabilities [n × c] with class-index targets. */
   proto.nllLoss = function (logProbs, target, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.nllLoss);
     const reduction = reductionOf(o.reduction, false);
     const x = this._in('logProbs', logProbs, 0);
     if (!(target instanceof Int32Array)) throw new TypeError(`target must be an Int32Array of class indices (got ${describe(target)})`);
     const n = target.length;
-    const c = n === 0 ? 1 : x.length / n;
-    if (!Number.isInteger(c) || c < 1) throw new RangeError(`logProbs.length (${x.length}) must be target.length (${n}) × the class count`);
+    if (o.classes !== undefined) checkNumber('options.classes', o.classes, { min: 1, integer: true });
+    const c = n === 0 ? (o.classes ?? 1) : x.length / n;
+    if (!Number.isInteger(c) || c < 1 || (o.classes !== undefined && o.classes !== c)) {
+      throw new RangeError(`logProbs.length (${x.length}) must be target.length (${n}) × the class count${o.classes !== undefined ? ` (${o.classes})` : ''}`);
+    }
     const ignoreIndex = o.ignoreIndex === undefined ? -100 : checkNumber('options.ignoreIndex', o.ignoreIndex, { integer: true, min: -(2 ** 31), max: 2 ** 31 - 1 });
     const t = this._in('target', target, 2, Int32Array);
     const w = this._lossWeight('options.weight', o.weight, 3, [c]);
@@ -116,7 +126,7 @@ export function installLosses(Logitkit) {
    * classes defaults to posWeight's length, else 1.
    */
   proto.bceWithLogits = function (logits, target, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.bceWithLogits);
     const reduction = reductionOf(o.reduction, false);
     const x = this._in('logits', logits, 0);
     const fallback = o.posWeight instanceof Float32Array || o.posWeight instanceof LogitBuffer ? o.posWeight.length : 1;
@@ -139,7 +149,7 @@ export function installLosses(Logitkit) {
    * divides by the row count n = length / classes (classes default: one row).
    */
   proto.klDiv = function (input, target, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, KEYS.klDiv);
     const reduction = reductionOf(o.reduction, true);
     const logTarget = o.logTarget ?? false;
     if (typeof logTarget !== 'boolean') throw new TypeError(`options.logTarget must be a boolean (got ${describe(logTarget)})`);

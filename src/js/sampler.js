@@ -1,7 +1,7 @@
 // The sampler (src/core/sampler.h): every decoding control, sorting-free and
 // exact, seeded with a counter-based generator. A Sampler owns wasm memory
 // (dispose() it); its state (history, RNG position) saves to plain JSON.
-import { checkNumber, checkOptions, describe } from './errors.js';
+import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { LogitBuffer } from './logitkit.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
@@ -49,8 +49,15 @@ const ORDERS = {
   'llama.cpp': ['topNSigma', 'topK', 'typicalP', 'topP', 'minP', 'epsilon', 'eta', 'xtc', 'temperature'],
   hf: ['temperature', 'topK', 'topP', 'minP', 'typicalP', 'epsilon', 'eta', 'topNSigma', 'xtc'],
 };
-const KNOWN = new Set([...PARAMS.map(([k]) => k), 'seed', 'stream', 'prompt', 'logitBias', 'bannedTokens', 'suppressTokens',
-  'allowedTokens', 'beginSuppressTokens', 'eosTokenId', 'badWords', 'dryBreakers', 'order']);
+const KNOWN = optionKeys('sampler', [...PARAMS.map(([k]) => k), 'seed', 'stream', 'prompt', 'logitBias', 'bannedTokens',
+  'suppressTokens', 'allowedTokens', 'beginSuppressTokens', 'eosTokenId', 'badWords', 'dryBreakers', 'order']);
+const STEP_KEYS = optionKeys('Sampler.sample', ['bitmask']);
+optionKeys('Sampler.next', STEP_KEYS);
+optionKeys('Sampler.distribution', STEP_KEYS);
+const ROWS_KEYS = optionKeys('sampleRows', ['cols']);
+const SPECULATIVE_KEYS = optionKeys('speculativeVerify', ['seed', 'stream', 'counter']);
+// Status codes of src/core/status.h whose index points into a token list.
+const BAD_BIAS = 14, BAD_MASK_TOKEN = 15, BAD_HISTORY_TOKEN = 17, BAD_DRY = 30;
 const RESULT_DOUBLES = 46;
 
 function checkParam(name, v, rule) {
@@ -133,16 +140,42 @@ function u64String(name, v) {
   return String(v);
 }
 
+// bannedTokens and suppressTokens reach the core as one list, in that order.
+function bannedLists(o) {
+  const banned = tokenList('bannedTokens', o.bannedTokens);
+  const suppress = tokenList('suppressTokens', o.suppressTokens);
+  return [['options.bannedTokens', banned], ['options.suppressTokens', suppress]];
+}
+
+// Names entry i of a flattened list of sequences as name[s][k].
+function sequenceEntry(name, seqs) {
+  return (i) => {
+    for (let s = 0; s < seqs.length; s++) {
+      const len = typeof seqs[s] === 'number' ? 1 : seqs[s].length;
+      if (i < len) return `${name}[${s}][${i}] (token ${typeof seqs[s] === 'number' ? seqs[s] : seqs[s][i]})`;
+      i -= len;
+    }
+    return name;
+  };
+}
+
+// The same error with its argument renamed (options.x → json.options.x).
+function relabel(err, from, to) {
+  if (!(err instanceof TypeError || err instanceof RangeError) || !err.message.startsWith(from)) return err;
+  const copy = new err.constructor(to + err.message.slice(from.length));
+  return copy;
+}
+
 /** One generated sequence's sampler: configuration, history and RNG position. */
 export class Sampler {
   #lk;
   #handle;
   #address = 0; // the SamplerBinding's address, for the plain lk_sampler_sample / lk_sampler_accept exports
   #options;
+  #tokenLists;
 
   constructor(lk, options) {
-    const o = checkOptions('sampler(options)', options);
-    for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new RangeError(`sampler(options): unknown option '${k}'`);
+    const o = checkOptions('options', options, KNOWN);
     this.#lk = lk;
     this.#options = o;
     const params = new Float64Array(PARAMS.length + 1);
@@ -162,26 +195,49 @@ export class Sampler {
     const seed = u64String('options.seed', o.seed ?? 0);
     const stream = u64String('options.stream', o.stream ?? 0);
 
+    // Kept to name the offending entry when the core rejects a token (>= V).
+    this.#tokenLists = [
+      ['options.logitBias', bias.map((e) => e[0]), (i) => `options.logitBias entry ${i} (token ${bias[i][0]})`],
+      ...bannedLists(o),
+      ...(o.allowedTokens === undefined ? [] : [['options.allowedTokens', lists.allowed]]),
+      ['options.beginSuppressTokens', lists.beginSuppress],
+      ['options.eosTokenId', lists.eos],
+      ['options.badWords', lists.badWords, sequenceEntry('options.badWords', o.badWords)],
+      ['options.dryBreakers', lists.dryBreakers, sequenceEntry('options.dryBreakers', o.dryBreakers)],
+    ];
+
     const m = lk._m;
     this.#handle = new m.SamplerBinding(seed, stream);
-    this.#address = this.#handle.address();
-    const p = lk._scratchPtr(6, params.byteLength);
-    new Float64Array(m.HEAPU8.buffer, p, params.length).set(params);
-    this.#handle.setParams(p);
-    const tok = lk._in('logitBias', Int32Array.from(bias, (e) => e[0]), 7, Int32Array);
-    const val = lk._in('logitBias', Float32Array.from(bias, (e) => e[1]), 8);
-    this.#handle.setBias(tok.ptr, val.ptr, bias.length);
-    for (const [name, data] of Object.entries(lists)) {
-      const d = lk._in(`options.${name}`, data, 7, Int32Array);
-      this.#handle.setList(LIST[name], d.ptr, data.length);
+    try {
+      this.#address = this.#handle.address();
+      const p = lk._scratchPtr(6, params.byteLength);
+      new Float64Array(m.HEAPU8.buffer, p, params.length).set(params);
+      this.#handle.setParams(p);
+      const tok = lk._in('logitBias', Int32Array.from(bias, (e) => e[0]), 7, Int32Array);
+      const val = lk._in('logitBias', Float32Array.from(bias, (e) => e[1]), 8);
+      this.#handle.setBias(tok.ptr, val.ptr, bias.length);
+      for (const [name, data] of Object.entries(lists)) {
+        const d = lk._in(`options.${name}`, data, 7, Int32Array);
+        this.#handle.setList(LIST[name], d.ptr, data.length);
+      }
+      this.#handle.apply(0, 0);
+      this.#setPrompt(prompt);
+    } catch (err) {
+      // A half-built sampler frees its memory before the error leaves.
+      this.#handle.delete();
+      this.#handle = null;
+      throw err;
     }
-    this.#handle.apply(0, 0);
-    this.#setPrompt(prompt);
-    lk._registry.register(this, this.#handle, this);
+    lk._registry.register(this, { handle: this.#handle }, this);
+  }
+
+  /** True when `lk` made this sampler. */
+  _ownedBy(lk) {
+    return lk === this.#lk;
   }
 
   #live() {
-    if (this.#handle === null) throw new TypeError('Sampler: used after dispose()');
+    if (this.#handle === null) throw new TypeError('this Sampler was disposed: it must not be used after dispose()');
     return this.#handle;
   }
 
@@ -202,6 +258,23 @@ export class Sampler {
   #error(code, vocab) {
     const lk = this.#lk;
     const idx = lk._m.lastErrorIndex();
+    if (code === BAD_BIAS || code === BAD_MASK_TOKEN || code === BAD_DRY) {
+      for (const [name, tokens, label] of this.#tokenLists) {
+        const i = tokens.findIndex((t) => t >= vocab);
+        if (i >= 0) {
+          throw new RangeError(`${label ? label(i) : `${name}[${i}] (token ${tokens[i]})`} is not a token of this vocabulary: ` +
+            `token ids must be < ${vocab}, the length of the logits`);
+        }
+      }
+    }
+    if (code === BAD_HISTORY_TOKEN) {
+      const history = this.saveState().history ?? [];
+      const i = history.findIndex((t) => t >= vocab);
+      if (i >= 0) {
+        throw new RangeError(`the history's token ${history[i]} at position ${i} (the prompt, then accepted tokens) is not a token of ` +
+          `this vocabulary: token ids must be < ${vocab}, the length of the logits`);
+      }
+    }
     lk._check(code, {
       cols: vocab,
       noTokenLeft: 'no token left: every token was masked or filtered (check bannedTokens, allowedTokens, bitmask and logitBias)',
@@ -215,7 +288,7 @@ export class Sampler {
    * The token is not appended to the history: call accept(token).
    */
   sample(logits, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, STEP_KEYS);
     this.#live();
     const lk = this.#lk;
     const x = lk._in('logits', logits, 0);
@@ -241,7 +314,7 @@ export class Sampler {
    * ascending token id with their probabilities. Advances the RNG like a step.
    */
   distribution(logits, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, STEP_KEYS);
     const h = this.#live();
     const lk = this.#lk;
     const x = lk._in('logits', logits, 0);
@@ -280,9 +353,12 @@ export class Sampler {
 
   /** Restores a saveState() (object or JSON string): generation resumes exactly. */
   restoreState(state) {
+    if (typeof state !== 'string' && (state === null || typeof state !== 'object' || Array.isArray(state))) {
+      throw new TypeError(`state must be a saveState() object or its JSON string (got ${describe(state)})`);
+    }
     const json = typeof state === 'string' ? state : JSON.stringify(state);
     const code = this.#live().restore(json);
-    if (code !== 0) throw new RangeError('restoreState(state): state does not parse as a saved sampler state');
+    if (code !== 0) throw new RangeError('state is not a state saved by Sampler.saveState() (it does not parse, or a field is missing or out of range)');
   }
 
   /** Options and state as JSON: lk.samplerFromJSON(json) rebuilds the sampler exactly. */
@@ -317,12 +393,30 @@ export function installSampler(Logitkit) {
 
   /** Rebuilds a sampler from Sampler.toJSON() (object or string). */
   proto.samplerFromJSON = function (json) {
-    const j = typeof json === 'string' ? JSON.parse(json) : json;
-    if (j === null || typeof j !== 'object' || typeof j.options !== 'object' || typeof j.state !== 'object') {
-      throw new TypeError('samplerFromJSON(json): expected { options, state } from Sampler.toJSON()');
+    let j = json;
+    if (typeof json === 'string') {
+      try {
+        j = JSON.parse(json);
+      } catch (err) {
+        throw new TypeError(`json must be the output of Sampler.toJSON() (an object or its JSON string); the string does not parse: ${err.message}`);
+      }
     }
-    const s = new Sampler(this, j.options);
-    s.restoreState(j.state);
+    if (j === null || typeof j !== 'object' || Array.isArray(j) || j.options === null || typeof j.options !== 'object' ||
+        j.state === null || typeof j.state !== 'object') {
+      throw new TypeError(`json must be { options, state } from Sampler.toJSON() (got ${describe(j)}${j && typeof j === 'object' ? ` with keys ${Object.keys(j).join(', ') || 'none'}` : ''})`);
+    }
+    let s;
+    try {
+      s = new Sampler(this, j.options);
+    } catch (err) {
+      throw relabel(err, 'options', 'json.options');
+    }
+    try {
+      s.restoreState(j.state);
+    } catch (err) {
+      s.dispose();
+      throw relabel(err, 'state', 'json.state');
+    }
     return s;
   };
 
@@ -331,10 +425,16 @@ export function installSampler(Logitkit) {
    * so results do not depend on B. Returns one result per row.
    */
   proto.sampleRows = function (samplers, logits, options) {
-    const o = checkOptions('options', options);
-    if (!Array.isArray(samplers) || !samplers.every((s) => s instanceof Sampler)) {
-      throw new TypeError('sampleRows(samplers, ...): samplers must be an array of Sampler');
-    }
+    const o = checkOptions('options', options, ROWS_KEYS);
+    if (!Array.isArray(samplers)) throw new TypeError(`samplers must be an array of Sampler (got ${describe(samplers)})`);
+    samplers.forEach((s, i) => {
+      if (!(s instanceof Sampler)) throw new TypeError(`samplers[${i}] must be a Sampler (got ${describe(s)})`);
+      if (!s._ownedBy(this)) {
+        throw new TypeError(`samplers[${i}] is a Sampler of another logitkit instance (each load() has its own wasm memory): ` +
+          'make the samplers with this instance');
+      }
+    });
+    if (logits instanceof LogitBuffer) logits._ptr('logits', this);
     const x = logits instanceof LogitBuffer ? logits.view : logits;
     if (!(x instanceof Float32Array)) throw new TypeError(`logits must be a Float32Array or a LogitBuffer (got ${describe(logits)})`);
     const cols = o.cols === undefined ? x.length / samplers.length : checkNumber('options.cols', o.cols, { min: 1, integer: true });
@@ -350,7 +450,7 @@ export function installSampler(Logitkit) {
    * count, the token emitted after them and the RNG counter to continue from.
    */
   proto.speculativeVerify = function (target, draft, draftTokens, options) {
-    const o = checkOptions('options', options);
+    const o = checkOptions('options', options, SPECULATIVE_KEYS);
     if (!(draftTokens instanceof Int32Array)) throw new TypeError(`draftTokens must be an Int32Array (got ${describe(draftTokens)})`);
     const k = draftTokens.length;
     const t = this._in('target', target, 0);

@@ -56,8 +56,9 @@ expectThrow('buffer huge', () => lk.buffer(2 ** 40), RangeError, /length must be
 {
   const b = lk.buffer(4);
   b.dispose();
-  expectThrow('disposed buffer as input', () => lk.softmax(b), TypeError, /used after dispose/);
-  expectThrow('disposed buffer as out', () => lk.softmax(new Float32Array(4), { out: b }), TypeError, /used after dispose/);
+  expectThrow('disposed buffer as input', () => lk.softmax(b), TypeError, /^logits is a LogitBuffer that was disposed/);
+  expectThrow('disposed buffer as out', () => lk.softmax(new Float32Array(4), { out: b }), TypeError, /^options.out is a LogitBuffer that was disposed/);
+  expectThrow('disposed buffer as bias', () => lk.linear(good, good, { inFeatures: 6, bias: b }), TypeError, /^options.bias is a LogitBuffer that was disposed/);
 }
 
 // Losses.
@@ -83,9 +84,9 @@ for (const [name, values] of Object.entries(SAMPLER_BAD)) {
   for (const v of values) expectThrow(`sampler ${name}=${v}`, () => lk.sampler({ [name]: v }), RangeError, new RegExp(`options.${name}`));
   expectThrow(`sampler ${name} string`, () => lk.sampler({ [name]: 'x' }), TypeError, new RegExp(`options.${name}`));
 }
-expectThrow('sampler unknown option', () => lk.sampler({ top_p: 0.9 }), RangeError, /unknown option 'top_p'/);
+expectThrow('sampler unknown option', () => lk.sampler({ top_p: 0.9 }), RangeError, /^options.top_p is not a known option; did you mean 'topP'\?/);
 expectThrow('sampler bias token out of range', () => lk.sampler({ logitBias: { 10: 1 } }).sample(good), RangeError, /logitBias/);
-expectThrow('sampler history token out of range', () => lk.sampler({ prompt: [99], repetitionPenalty: 1.2 }).sample(good), RangeError, /history tokens/);
+expectThrow('sampler history token out of range', () => lk.sampler({ prompt: [99], repetitionPenalty: 1.2 }).sample(good), RangeError, /^the history's token 99 at position 0 \(the prompt, then accepted tokens\) is not a token of this vocabulary: token ids must be < 6/);
 expectThrow('sampler bitmask too short', () => lk.sampler().sample(new Float32Array(40), { bitmask: new Uint32Array(1) }), RangeError, /tokenBitmask/);
 expectThrow('sampler bitmask wrong type', () => lk.sampler().sample(good, { bitmask: [1] }), TypeError, /options.bitmask/);
 expectThrow('sampler all banned', () => lk.sampler({ bannedTokens: [0, 1, 2, 3, 4, 5] }).sample(good), RangeError, /no token left/);
