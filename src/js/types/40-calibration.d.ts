@@ -121,7 +121,7 @@ export interface Logitkit {
     options?: CalibrationDataOptions & { min?: number; max?: number },
   ): TemperatureCalibrator;
   /** Platt scaling of one logit per sample; Platt's smoothed targets unless smoothTargets is false. */
-  fitPlatt(logits: Floats, labels: Int32Array, options?: { smoothTargets?: boolean }): PlattCalibrator;
+  fitPlatt(logits: Floats, labels: Int32Array, options?: { classes?: 1; smoothTargets?: boolean }): PlattCalibrator;
   /** Vector scaling: per-class scale and bias (classes >= 2); optional L2 penalty towards the identity. */
   fitVectorScaling(logits: Floats, labels: Int32Array, options?: CalibrationDataOptions & { l2?: number }): VectorScalingCalibrator;
   /** Histogram binning, one-vs-rest, equal-width bins (default 15). */
