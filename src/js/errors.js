@@ -21,7 +21,7 @@ export function checkNumber(name, v, { min = -Infinity, max = Infinity, minExclu
 }
 
 // Every method's option names, registered where the method is defined
-// (optionKeys below). The table is exposed as Logitkit.optionKeys so that a
+// (optionKeys below). The table is exposed as Logitkit._optionKeys so that a
 // test can check it against the option types of the shipped .d.ts.
 export const OPTION_KEYS = {};
 

@@ -136,8 +136,8 @@ export class Logitkit {
     });
   }
 
-  /** Every method's option names (a test checks them against the .d.ts). */
-  static get optionKeys() {
+  // Every method's option names (internal; tests/js/option-keys.test.mjs checks them against the .d.ts).
+  static get _optionKeys() {
     return OPTION_KEYS;
   }
 

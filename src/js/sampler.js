@@ -57,7 +57,7 @@ optionKeys('Sampler.distribution', STEP_KEYS);
 const ROWS_KEYS = optionKeys('sampleRows', ['cols']);
 const SPECULATIVE_KEYS = optionKeys('speculativeVerify', ['seed', 'stream', 'counter']);
 // Status codes of src/core/status.h whose index points into a token list.
-const BAD_BIAS = 14, BAD_MASK_TOKEN = 15, BAD_HISTORY_TOKEN = 17, BAD_DRY = 30;
+const BAD_BIAS = 14, BAD_MASK_TOKEN = 15, BITMASK_TOO_SHORT = 16, BAD_HISTORY_TOKEN = 17, BAD_DRY = 30;
 const RESULT_DOUBLES = 46;
 
 function checkParam(name, v, rule) {
@@ -255,9 +255,13 @@ export class Sampler {
     return { ptr: this.#lk._in('options.bitmask', new Int32Array(mask.buffer, mask.byteOffset, mask.length), 9, Int32Array).ptr, words: mask.length };
   }
 
-  #error(code, vocab) {
+  #error(code, vocab, mask) {
     const lk = this.#lk;
     const idx = lk._m.lastErrorIndex();
+    if (code === BITMASK_TOO_SHORT) {
+      throw new RangeError(`options.bitmask must hold at least ceil(${vocab} / 32) = ${Math.ceil(vocab / 32)} words, ` +
+        `one bit per token of the ${vocab} logits, got ${mask.words}`);
+    }
     if (code === BAD_BIAS || code === BAD_MASK_TOKEN || code === BAD_DRY) {
       for (const [name, tokens, label] of this.#tokenLists) {
         const i = tokens.findIndex((t) => t >= vocab);
@@ -295,7 +299,7 @@ export class Sampler {
     const mask = this.#bitmask(o);
     const out = lk._scratchPtr(10, RESULT_DOUBLES * 8);
     const code = lk._m._lk_sampler_sample(this.#address, x.ptr, x.length, mask.ptr, mask.words, out);
-    if (code !== 0) this.#error(code, x.length);
+    if (code !== 0) this.#error(code, x.length, mask);
     const r = new Float64Array(lk._m.HEAPU8.buffer, out, RESULT_DOUBLES);
     const top = [];
     for (let i = 0; i < r[5]; i++) top.push({ token: r[6 + i], logprob: r[26 + i] });
@@ -323,7 +327,7 @@ export class Sampler {
     const probs = lk._scratchPtr(12, x.length * 4);
     const count = lk._scratchPtr(13, 4);
     const code = h.distribution(x.ptr, x.length, mask.ptr, mask.words, ids, probs, count);
-    if (code !== 0) this.#error(code, x.length);
+    if (code !== 0) this.#error(code, x.length, mask);
     const n = new Uint32Array(lk._m.HEAPU8.buffer, count, 1)[0];
     return { ids: new Int32Array(lk._m.HEAPU8.buffer, ids, n).slice(), probs: new Float32Array(lk._m.HEAPU8.buffer, probs, n).slice() };
   }

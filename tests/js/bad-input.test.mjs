@@ -87,7 +87,7 @@ for (const [name, values] of Object.entries(SAMPLER_BAD)) {
 expectThrow('sampler unknown option', () => lk.sampler({ top_p: 0.9 }), RangeError, /^options.top_p is not a known option; did you mean 'topP'\?/);
 expectThrow('sampler bias token out of range', () => lk.sampler({ logitBias: { 10: 1 } }).sample(good), RangeError, /logitBias/);
 expectThrow('sampler history token out of range', () => lk.sampler({ prompt: [99], repetitionPenalty: 1.2 }).sample(good), RangeError, /^the history's token 99 at position 0 \(the prompt, then accepted tokens\) is not a token of this vocabulary: token ids must be < 6/);
-expectThrow('sampler bitmask too short', () => lk.sampler().sample(new Float32Array(40), { bitmask: new Uint32Array(1) }), RangeError, /tokenBitmask/);
+expectThrow('sampler bitmask too short', () => lk.sampler().sample(new Float32Array(40), { bitmask: new Uint32Array(1) }), RangeError, /^options.bitmask must hold at least ceil\(40 \/ 32\) = 2 words, one bit per token of the 40 logits, got 1$/);
 expectThrow('sampler bitmask wrong type', () => lk.sampler().sample(good, { bitmask: [1] }), TypeError, /options.bitmask/);
 expectThrow('sampler all banned', () => lk.sampler({ bannedTokens: [0, 1, 2, 3, 4, 5] }).sample(good), RangeError, /no token left/);
 expectThrow('sampler accept bad token', () => lk.sampler().accept(-1), RangeError, /token must be >= 0/);

@@ -1,5 +1,5 @@
 // One source of truth for option names: the option keys each method accepts at
-// run time (Logitkit.optionKeys, registered where the method is defined) are
+// run time (Logitkit._optionKeys, registered where the method is defined) are
 // exactly the properties of its `options` parameter in the shipped .d.ts, read
 // with the TypeScript compiler. A key the types promise but the code rejects,
 // or one the code takes silently but the types do not know, fails here.
@@ -37,7 +37,7 @@ test('the option keys of every method match the .d.ts option types', () => {
     ...optionsOf('Sampler', 'Sampler.'),
     ...optionsOf('TemperatureCalibrator', 'Calibrator.'),
   };
-  const runtime = Object.fromEntries(Object.entries(Logitkit.optionKeys).map(([k, v]) => [k, [...v].sort()]));
+  const runtime = Object.fromEntries(Object.entries(Logitkit._optionKeys).map(([k, v]) => [k, [...v].sort()]));
   assert.ok(Object.keys(declared).length >= 30, `found ${Object.keys(declared).length} methods with options in the .d.ts`);
   assert.deepEqual(runtime, declared);
 });

@@ -152,7 +152,7 @@ test('masks, bias and penalties: processed logits in place on a LogitBuffer', ()
   const mask = new Uint32Array([0b10100]); // tokens 2 and 4 allowed
   const m = lk.sampler({ seed: 3 });
   for (let i = 0; i < 50; i++) assert.ok([2, 4].includes(m.sample(new Float32Array(x), { bitmask: mask }).token));
-  assert.throws(() => m.sample(new Float32Array(40), { bitmask: mask }), /tokenBitmask must have at least ceil\(vocabulary \/ 32\) words/);
+  assert.throws(() => m.sample(new Float32Array(40), { bitmask: mask }), /options.bitmask must hold at least ceil\(40 \/ 32\) = 2 words/);
   const allowed = lk.sampler({ allowedTokens: [1], seed: 1 });
   assert.equal(allowed.sample(new Float32Array(x)).token, 1);
 });
