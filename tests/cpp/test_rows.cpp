@@ -52,7 +52,7 @@ TEST_CASE("softmax / log_softmax / logsumexp / entropy match float64 within the 
   Lcg g{42};
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
     lk::set_active_backend(b);
-    double worst_p = 0, worst_lp = 0, worst_lse = 0, worst_h = 0;
+    double worst_p = 0, worst_sub = 0, worst_lp = 0, worst_lse = 0, worst_h = 0;
     for (int c = 0; c < 60; ++c) {
       size_t n = 1 + size_t(g.uniform() * 3000);
       double scale = std::pow(10.0, g.uniform() * 3 - 1);  // 0.1 .. 100
@@ -68,15 +68,17 @@ TEST_CASE("softmax / log_softmax / logsumexp / entropy match float64 within the 
       REQUIRE(lk::entropy(x.data(), &h, 1, n, t).ok());
       for (size_t i = 0; i < n; ++i) {
         if (ref.p[i] >= 1.17549435e-38) worst_p = std::max(worst_p, ulp_error(p[i], ref.p[i]));
-        else CHECK(p[i] <= 1.2e-38f);
+        else worst_sub = std::max(worst_sub, std::fabs(double(p[i]) - ref.p[i]) / 0x1p-149);
         if (std::isfinite(ref.logp[i])) worst_lp = std::max(worst_lp, ulp_error(lp[i], ref.logp[i]));
       }
       worst_lse = std::max(worst_lse, ulp_error(lse, ref.lse));
       worst_h = std::max(worst_h, std::fabs(h - ref.h) / (4e-7 + 2.4e-7 * ref.h));
     }
-    MESSAGE(std::string(lk::active_kernels().name), ": softmax ", worst_p, " ULP, log_softmax ", worst_lp,
+    MESSAGE(std::string(lk::active_kernels().name), ": softmax ", worst_p, " ULP (", worst_sub,
+            " x 2^-149 below 2^-126), log_softmax ", worst_lp,
             " ULP, logsumexp ", worst_lse, " ULP, entropy ", worst_h, " of bound");
     CHECK(worst_p <= 3.0);
+    CHECK(worst_sub <= 2.0);
     CHECK(worst_lp <= 1.0);
     CHECK(worst_lse <= 1.0);
     CHECK(worst_h <= 1.0);
@@ -325,5 +327,75 @@ TEST_CASE("every backend gives bit-identical outputs") {
   REQUIRE(results[0].size() == results[1].size());
   size_t mismatches = 0;
   for (size_t i = 0; i < results[0].size(); ++i) mismatches += bits_of(results[0][i]) != bits_of(results[1][i]);
+  CHECK(mismatches == 0);
+}
+
+// Softmax outputs at and below 2^-126. y = (x - max)/T is swept densely over
+// (-88.8, -86.3), where exp(y) crosses from normal to subnormal, and more
+// coarsely down to where the output underflows to 0; the rest of the row has
+// 0 .. 1000 entries near the maximum (sum 1 .. ~1000), laid out both
+// contiguously (probes fill whole vectors) and shuffled among the probes.
+// Error: ULP of the float64 reference for outputs >= 2^-126, units of 2^-149
+// below (so an underflow to 0 is right exactly when the reference is below
+// 2^-150, and a subnormal must be within the bound of the correctly rounded one).
+// Scalar and the best backend must also agree bit for bit.
+TEST_CASE("softmax sweep: outputs near and below 2^-126 (subnormal) against float64") {
+  Lcg g{2024};
+  const double kMinNormal = 0x1p-126, kSubUnit = 0x1p-149;
+  struct Row { std::vector<float> x; double t; };
+  std::vector<Row> rows;
+  for (double t : {1.0, 0.37, 0.8, 1.9, 10.0})
+    for (size_t near : {size_t(0), size_t(1), size_t(3), size_t(30), size_t(1000)})
+      for (float m : {0.0f, 41.25f, -3000.5f}) {
+        Row r{{m}, t};
+        for (size_t j = 0; j < near; ++j) r.x.push_back(float(double(m) - t * 0.3 * g.uniform()));
+        for (double y = -86.3; y > -88.8; y -= 1.0 / 1024) r.x.push_back(float(double(m) + y * t));
+        for (double y = -88.8; y > -112.0; y -= 1.0 / 64) r.x.push_back(float(double(m) + y * t));
+        if (rows.size() % 2)
+          for (size_t i = r.x.size() - 1; i > 0; --i) std::swap(r.x[i], r.x[size_t(g.uniform() * double(i + 1))]);
+        rows.push_back(std::move(r));
+      }
+  std::vector<std::vector<float>> outputs[2];
+  int bi = 0;
+  for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+    lk::set_active_backend(b);
+    double worst_normal = 0, worst_sub = 0, worst_sub_y = 0;
+    size_t n_normal = 0, n_sub = 0, n_zero = 0;
+    for (const Row& r : rows) {
+      const size_t n = r.x.size();
+      std::vector<float> p(n);
+      REQUIRE(lk::softmax(r.x.data(), p.data(), 1, n, r.t).ok());
+      double m = -INFINITY, s = 0;
+      for (float v : r.x) m = std::max(m, double(v));
+      for (float v : r.x) s += std::exp((double(v) - m) / r.t);
+      for (size_t i = 0; i < n; ++i) {
+        const double y = (double(r.x[i]) - m) / r.t;
+        if (y > -80) continue;  // the near-max entries: covered by the test above
+        const double ref = std::exp(y) / s;
+        if (ref >= kMinNormal) {
+          worst_normal = std::max(worst_normal, ulp_error(p[i], ref));
+          ++n_normal;
+        } else {
+          const double e = std::fabs(double(p[i]) - ref) / kSubUnit;
+          if (e > worst_sub) worst_sub = e, worst_sub_y = y;
+          n_sub += p[i] != 0;
+          n_zero += p[i] == 0;
+        }
+      }
+      outputs[bi].push_back(std::move(p));
+    }
+    MESSAGE(std::string(lk::active_kernels().name), ": softmax near 2^-126: ", worst_normal, " ULP over ", n_normal,
+            " normal outputs, ", worst_sub, " x 2^-149 (at y = ", worst_sub_y, ") over ", n_sub,
+            " subnormal and ", n_zero, " zero outputs");
+    CHECK(n_sub > 10000);
+    CHECK(n_zero > 1000);
+    CHECK(worst_normal <= 3.0);  // the documented bounds (rows.h)
+    CHECK(worst_sub <= 2.0);
+    ++bi;
+  }
+  lk::set_active_backend(lk::best_backend());
+  size_t mismatches = 0;
+  for (size_t r = 0; r < rows.size(); ++r)
+    for (size_t i = 0; i < rows[r].x.size(); ++i) mismatches += bits_of(outputs[0][r][i]) != bits_of(outputs[1][r][i]);
   CHECK(mismatches == 0);
 }

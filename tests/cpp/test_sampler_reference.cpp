@@ -416,10 +416,12 @@ TEST_CASE("sampler: kept sets equal a sort-then-cut reference on random rows, pr
     REQUIRE(st.ok());
     CHECK(rng.counter == 2);
     ++cases;
-    // The distribution lists the kept tokens that are not masked (-inf).
+    // The distribution lists the kept tokens with probability > 0: not masked
+    // (-inf) and, when +inf logits are kept, only those (they share the mass).
+    const bool inf_kept = std::any_of(r.kept.begin(), r.kept.end(), [](const Cand& k) { return k.z == INFINITY; });
     std::vector<Cand> live;
     for (const Cand& k : r.kept)
-      if (k.z != -INFINITY) live.push_back(k);
+      if (k.z != -INFINITY && (!inf_kept || k.z == INFINITY)) live.push_back(k);
     REQUIRE(count == live.size());
     bool same = true;
     for (size_t i = 0; i < count; ++i) same &= ids[i] == live[i].id;
