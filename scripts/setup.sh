@@ -44,3 +44,6 @@ npm_install "$LK_ROOT"
 # install time beyond the npm packages (onnxruntime-node's postinstall would
 # fetch binaries; the tests use onnxruntime-web, which ships its wasm).
 npm_install "$LK_ROOT/tests/ecosystem" --ignore-scripts
+# The newest TypeScript release, beside the pinned 5.x: the package test type-checks the
+# shipped .d.ts with both (tests/package/types-matrix.sh).
+npm_install "$LK_ROOT/tests/package/typescript-newest" --ignore-scripts

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `npm pack`, install the tarball into an empty project, and use it the ways
 # users do: `import` and `require` (main entry and adapters), TypeScript with
-# the shipped types (nodenext, node16 and bundler resolution; import and
-# require), and a Vite-bundled app in Chromium (main thread, custom wasmUrl,
-# Web Worker: vite-app.mjs). Softmax checked against float64.
+# the shipped types (types-matrix.sh: the default libs of targets es2020 to
+# esnext; nodenext, node16 and bundler resolution; import and require; the
+# pinned and the newest TypeScript), and a Vite-bundled app in Chromium (main
+# thread, custom wasmUrl, Web Worker: vite-app.mjs). Softmax checked against float64.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 tmp="$(mktemp -d)"
@@ -77,53 +78,9 @@ node cjs.cjs
 node adapters.mjs
 node adapters.cjs
 
-# TypeScript with the shipped types: ESM and CJS files under nodenext and
-# node16, and a bundler-resolved app; strict, no skipLibCheck.
-cat > typed.mts <<'TS'
-import { load, type Logitkit, type SampleResult } from 'logitkit';
-import { logitsProcessor, type TensorLike } from 'logitkit/transformers';
-import { logitProcessor } from 'logitkit/webllm';
-import { lastLogits, lastLogitsBuffer } from 'logitkit/onnx';
-const lk: Logitkit = await load({ wasmUrl: (file) => new URL(file, 'https://cdn.example/logitkit/') });
-const t: TensorLike = { data: new Float32Array(6), dims: [1, 2, 3], type: 'float32' };
-const rows: Float32Array[] = lastLogits(t);
-const r: SampleResult = lk.sampler({ topP: 0.9 }).sample(lastLogitsBuffer(lk, t));
-const same: TensorLike = logitsProcessor(lk, { minP: 0.1 })([[1n, 2n]], t);
-const out: Float32Array = logitProcessor(lk, { mode: 'sample', seed: 3 }).processLogits(rows[0]);
-// @ts-expect-error: mode is 'distribution' or 'sample'
-logitProcessor(lk, { mode: 'greedy' });
-void [r, same, out];
-TS
-cat > typed.cts <<'TS'
-import logitkit = require('logitkit');
-import transformers = require('logitkit/transformers');
-import onnx = require('logitkit/onnx');
-export async function main(): Promise<number> {
-  const lk: logitkit.Logitkit = await logitkit.load({ simd: false });
-  const s: transformers.LogitkitSampler = transformers.logitsSampler(lk, { temperature: 0 });
-  const [[token]] = await s({ data: onnx.lastLogits({ data: new Float32Array(3), dims: [1, 3] })[0], dims: [3] });
-  return Number(token);
-}
-TS
-cat > app.ts <<'TS'
-import { load, LogitBuffer } from 'logitkit';
-import { LogitkitLogitProcessor } from 'logitkit/webllm';
-export async function run(): Promise<LogitBuffer> {
-  const lk = await load();
-  const p = new LogitkitLogitProcessor(lk, { topK: 5 });
-  p.processSampledToken(1);
-  return lk.buffer(8);
-}
-TS
-for mode in nodenext:nodenext:typed.mts,typed.cts node16:node16:typed.mts,typed.cts esnext:bundler:app.ts,typed.mts; do
-  IFS=: read -r module resolution files <<<"$mode"
-  cat > "tsconfig.$resolution.json" <<JSON
-{ "compilerOptions": { "strict": true, "noEmit": true, "skipLibCheck": false, "target": "es2022",
-    "lib": ["es2022", "dom", "esnext.disposable"], "types": [], "module": "$module", "moduleResolution": "$resolution" },
-  "files": ["${files/,/\", \"}"] }
-JSON
-  node "$root/node_modules/typescript/bin/tsc" -p "tsconfig.$resolution.json"
-done
-echo "TypeScript: tsc --noEmit ok (nodenext, node16: import and require; bundler)"
+# TypeScript with the shipped types, as ordinary consumer projects compile
+# them (no lib or types added): targets x module kinds, import and require,
+# the pinned and the newest TypeScript.
+bash "$root/tests/package/types-matrix.sh" "$tmp/app"
 
 node "$root/tests/package/vite-app.mjs" "$tmp/app"

@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const bce: number = lk.bceWithLogits(logits, new Float32Array([1, 0, 1]), { posWeight: new Float32Array([2, 1, 1]) });
   const kl: number = lk.klDiv(lk.logSoftmax(logits), p, { reduction: 'batchmean' });
   void [ce, perSample, bce, kl];
-  using s = lk.sampler({ temperature: 0.8, topK: 50, topP: 0.9, minP: 0.05, seed: 42, topLogprobs: 5, order: 'hf' });
+  const s = lk.sampler({ temperature: 0.8, topK: 50, topP: 0.9, minP: 0.05, seed: 42, topLogprobs: 5, order: 'hf' });
   const step = s.next(logits, { bitmask: new Uint32Array([7]) });
   const alt: number = step.topLogprobs[0].logprob;
   const again = lk.samplerFromJSON(s.toJSON());
@@ -31,6 +31,7 @@ async function main(): Promise<number> {
   // @ts-expect-error: inFeatures is required
   lk.linear(logits, logits, {});
   same.dispose();
+  s.dispose();
   return p[0] + lse[0] + best[0] + y[0] + z[0] + lk.entropy(logits)[0];
 }
 void main();

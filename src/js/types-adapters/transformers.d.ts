@@ -1,6 +1,6 @@
 // logitkit/transformers: logitkit inside transformers.js (@huggingface/transformers),
 // with no dependency on it. Tensors are duck-typed: anything with these fields.
-import type { Logitkit, SamplerOptions, Sampler, SampleResult, TokenIds } from '../index.js';
+import type { DisposeMethod, Logitkit, SamplerOptions, Sampler, SampleResult, TokenIds } from '../index.js';
 
 /** The fields of a transformers.js (or ONNX Runtime) Tensor that logitkit reads. */
 export interface TensorLike {
@@ -15,7 +15,7 @@ export interface TensorLike {
  * log-probabilities of logitkit's final distribution (-inf for dropped tokens), in place.
  * Row r's history follows input_ids[r]; the first call's input_ids are the prompt.
  */
-export interface LogitkitLogitsProcessor {
+export interface LogitkitLogitsProcessor extends DisposeMethod {
   <T extends TensorLike>(inputIds: ReadonlyArray<ReadonlyArray<bigint | number>>, logits: T): T;
   _call<T extends TensorLike>(inputIds: ReadonlyArray<ReadonlyArray<bigint | number>>, logits: T): T;
   readonly lk: Logitkit;
@@ -23,7 +23,6 @@ export interface LogitkitLogitsProcessor {
   /** Forgets every row's history: the next call starts new sequences. */
   reset(): void;
   dispose(): void;
-  [Symbol.dispose](): void;
 }
 export const LogitkitLogitsProcessor: {
   new (lk: Logitkit, options?: SamplerOptions): LogitkitLogitsProcessor;
@@ -34,7 +33,7 @@ export const LogitkitLogitsProcessor: {
  * A sampler with transformers.js's LogitsSampler interface: sampler(logits) or sampler.sample(logits)
  * → [[token, logprob]], a seeded logitkit draw from the last row of logits. One per sequence.
  */
-export interface LogitkitSampler {
+export interface LogitkitSampler extends DisposeMethod {
   (logits: TensorLike): Promise<Array<[bigint, number]>>;
   _call(logits: TensorLike): Promise<Array<[bigint, number]>>;
   sample(logits: TensorLike): Promise<Array<[bigint, number]>>;
@@ -46,7 +45,6 @@ export interface LogitkitSampler {
   /** Back to draw 0 with `prompt` as history. */
   reset(prompt?: TokenIds | ReadonlyArray<bigint>): void;
   dispose(): void;
-  [Symbol.dispose](): void;
 }
 export const LogitkitSampler: {
   new (lk: Logitkit, options?: SamplerOptions): LogitkitSampler;

@@ -1,6 +1,6 @@
 // logitkit/webllm: a WebLLM (@mlc-ai/web-llm) LogitProcessor backed by a logitkit sampler,
 // with no dependency on WebLLM. Register it with CreateMLCEngine(model, { logitProcessorRegistry }).
-import type { Logitkit, SamplerOptions, Sampler, SampleResult } from '../index.js';
+import type { DisposeMethod, Logitkit, SamplerOptions, Sampler, SampleResult } from '../index.js';
 
 export interface LogitProcessorOptions extends SamplerOptions {
   /**
@@ -27,8 +27,9 @@ export class LogitkitLogitProcessor {
   /** Back to draw 0 with the prompt option as history (MLCEngine.resetChat). */
   resetState(): void;
   dispose(): void;
-  [Symbol.dispose](): void;
 }
+/** Where the lib has Symbol.dispose: `using` disposes it at the end of the scope. */
+export interface LogitkitLogitProcessor extends DisposeMethod {}
 
 /** new LogitkitLogitProcessor(lk, options). */
 export function logitProcessor(lk: Logitkit, options?: LogitProcessorOptions): LogitkitLogitProcessor;

@@ -116,8 +116,9 @@ export class Sampler {
   /** { options, state }: lk.samplerFromJSON rebuilds it exactly. */
   toJSON(): { options: SamplerOptions; state: object };
   dispose(): void;
-  [Symbol.dispose](): void;
 }
+/** Where the lib has Symbol.dispose: `using s = lk.sampler(options)` disposes it at the end of the scope. */
+export interface Sampler extends DisposeMethod {}
 
 export interface Logitkit {
   sampler(options?: SamplerOptions): Sampler;
