@@ -6,10 +6,12 @@ import { installCalibration } from './calibration.js';
 import { installClassify } from './classify.js';
 import { installLosses } from './losses.js';
 import { installSampler } from './sampler.js';
+import { installScoring } from './scoring.js';
 
 installLosses(Logitkit);
 installCalibration(Logitkit);
 installClassify(Logitkit);
 installSampler(Logitkit);
+installScoring(Logitkit);
 
 export { Logitkit };

@@ -99,7 +99,7 @@ class OutputSlot {
   }
 }
 
-function checkTemperature(t, name = 'options.temperature') {
+export function checkTemperature(t, name = 'options.temperature') {
   if (t === undefined) return 1;
   if (typeof t !== 'number') throw new TypeError(`${name} must be a number (got ${describe(t)})`);
   if (!(t >= 0) || t === Infinity) {

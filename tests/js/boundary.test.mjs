@@ -105,6 +105,8 @@ const CALLS = {
   'Sampler.next': (lk, o) => lk.sampler().next(x6, o),
   'Sampler.distribution': (lk, o) => lk.sampler().distribution(x6, o),
   sampleRows: (lk, o) => lk.sampleRows([lk.sampler()], x6, o),
+  scoreTokens: (lk, o) => lk.scoreTokens(x6, [1, 2], o),
+  compareContinuations: (lk, o) => lk.compareContinuations([{ logits: x6, tokens: [1, 2] }], o),
   speculativeVerify: (lk, o) => lk.speculativeVerify(a.softmax(x6), new Float32Array(0), new Int32Array(0), o),
 };
 
@@ -176,7 +178,7 @@ test('a token >= V names its list, the entry, the token and V', () => {
 });
 
 test('distribution() lists only tokens with probability > 0 when the row has +inf entries', () => {
-  for (const opts of [{}, { topK: 4 }, { topP: 0.5 }, { minP: 0.1, temperature: 0.7 }]) {
+  for (const opts of [{}, { topK: 4 }, { topP: 0.6 }, { minP: 0.1, temperature: 0.7 }]) {
     const s = a.sampler(opts);
     const x = new Float32Array([1, Infinity, 3, -Infinity, Infinity, 2]);
     const d = s.distribution(x);
@@ -186,4 +188,7 @@ test('distribution() lists only tokens with probability > 0 when the row has +in
     for (let i = 0; i < 50; i++) assert.ok([1, 4].includes(s.sample(x).token));
     s.dispose();
   }
+  // top-p 0.5: the first +inf token (lower id) already holds half the mass.
+  const half = a.sampler({ topP: 0.5 }).distribution(new Float32Array([1, Infinity, 3, -Infinity, Infinity, 2]));
+  assert.deepEqual([Array.from(half.ids), Array.from(half.probs)], [[1], [1]]);
 });
