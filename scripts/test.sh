@@ -74,8 +74,9 @@ node --import ./tests/ecosystem/peers.mjs examples/onnx.mjs
 step "Package size: JS glue, adapters and each wasm, raw and gzip (budget: JS + one wasm <= 100 KB gzip)"
 node scripts/size.mjs
 
-step "API reference (docs/api.md) matches the type definitions"
+step "API reference (docs/api.md) matches the type definitions; the sampler options table matches the module's schema"
 node scripts/api-docs.mjs --check
+node scripts/sampler-docs.mjs --check
 
 step "Packed tarball in a fresh project: ESM, CJS, adapters, TypeScript, Vite app in Chromium (worker, custom wasmUrl)"
 bash tests/package/pack-test.sh

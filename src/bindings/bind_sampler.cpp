@@ -1,6 +1,9 @@
-// The sampler (sampler_session.h, sampling_speculative.h). Parameters cross
-// as a fixed table of doubles (kParam* below, mirrored in src/js/sampler.js)
-// and lists as typed-array pointers; results are written to a double table.
+// The sampler (sampler_session.h, sampling_speculative.h). A sampler is
+// built by one call: its scalar options cross as one double per entry of
+// sampler_options() (sampler_options.h), its token lists packed in one int32
+// buffer in the order of kLists, and the logit bias values as float32s. The
+// layouts are exported in the schema (lk_sampler_schema), from which the JS
+// wrapper builds its tables: nothing here is mirrored by hand in JS.
 // 64-bit seeds, streams and counters cross as decimal strings.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "common.h"
+#include "sampler_options.h"
 #include "sampler_session.h"
 #include "sampling_speculative.h"
 
@@ -17,14 +21,17 @@ using lk_bind::ptr;
 using lk_bind::report;
 
 namespace {
-enum Param {
-  kTemperature, kDynatempRange, kDynatempExponent, kTopK, kTopP, kMinP, kTypicalP, kTopNSigma, kEpsilon, kEta,
-  kXtcProbability, kXtcThreshold, kMinKeep, kRepetitionPenalty, kFrequencyPenalty, kPresencePenalty, kPenaltyLastN,
-  kDryMultiplier, kDryBase, kDryAllowedLength, kDryPenaltyLastN, kMinNewTokens, kMinLength, kNoRepeatNgramSize,
-  kMirostat, kMirostatTau, kMirostatEta, kMirostatM, kTopLogprobs, kTopLogprobsFinal, kComputeRawLogprob,
-  kComputeEntropy, kRestrictToAllowed, kParamCount
-};
-enum List { kBanned, kAllowed, kBeginSuppress, kEos, kBadWords, kBadWordsOffsets, kDryBreakers, kDryBreakersOffsets, kOrder, kListCount };
+// The packed lists: each is its length (-1 for an absent allowedTokens, which
+// then restricts nothing) followed by its tokens.
+enum List { kBanned, kAllowed, kBeginSuppress, kEos, kBadWords, kBadWordsOffsets, kDryBreakers,
+            kDryBreakersOffsets, kOrder, kBiasTokens, kPrompt, kListCount };
+const char* const kListNames[kListCount] = {"banned", "allowed", "beginSuppress", "eos", "badWords",
+                                            "badWordsOffsets", "dryBreakers", "dryBreakersOffsets",
+                                            "order", "biasTokens", "prompt"};
+// Result of a step, as doubles: token, logprob, raw logprob, entropy, candidates,
+// the alternatives' count, then kMaxTopLogprobs tokens and their log-probabilities.
+enum Result { kToken, kLogprob, kRawLogprob, kEntropy, kCandidates, kTopCount, kTopTokens,
+              kTopLogprobs = kTopTokens + lk::kMaxTopLogprobs, kResultSize = kTopLogprobs + lk::kMaxTopLogprobs };
 
 uint64_t parse_u64(const std::string& s) { return std::strtoull(s.c_str(), nullptr, 10); }
 
@@ -36,74 +43,42 @@ lk::SamplerWorkspace& shared_workspace() {
   return ws;
 }
 
+template <class T>
+lk::Span<T> span_of(const std::vector<int32_t>& v) {
+  return {reinterpret_cast<const T*>(v.data()), v.size()};
+}
+
 class SamplerBinding {
  public:
-  SamplerBinding(const std::string& seed, const std::string& stream)
-      : sampler_(parse_u64(seed), parse_u64(stream), &shared_workspace()) {}
-
-  void set_params(uintptr_t p) {
-    const double* v = ptr<double>(p);
-    cfg_.temperature = v[kTemperature];
-    cfg_.dynatemp_range = v[kDynatempRange];
-    cfg_.dynatemp_exponent = v[kDynatempExponent];
-    cfg_.top_k = int32_t(v[kTopK]);
-    cfg_.top_p = v[kTopP];
-    cfg_.min_p = v[kMinP];
-    cfg_.typical_p = v[kTypicalP];
-    cfg_.top_n_sigma = v[kTopNSigma];
-    cfg_.epsilon = v[kEpsilon];
-    cfg_.eta = v[kEta];
-    cfg_.xtc_probability = v[kXtcProbability];
-    cfg_.xtc_threshold = v[kXtcThreshold];
-    cfg_.min_keep = int32_t(v[kMinKeep]);
-    cfg_.repetition_penalty = float(v[kRepetitionPenalty]);
-    cfg_.frequency_penalty = float(v[kFrequencyPenalty]);
-    cfg_.presence_penalty = float(v[kPresencePenalty]);
-    cfg_.penalty_last_n = int32_t(v[kPenaltyLastN]);
-    cfg_.dry_multiplier = float(v[kDryMultiplier]);
-    cfg_.dry_base = float(v[kDryBase]);
-    cfg_.dry_allowed_length = int32_t(v[kDryAllowedLength]);
-    cfg_.dry_penalty_last_n = int32_t(v[kDryPenaltyLastN]);
-    cfg_.min_new_tokens = int32_t(v[kMinNewTokens]);
-    cfg_.min_length = int32_t(v[kMinLength]);
-    cfg_.no_repeat_ngram_size = int32_t(v[kNoRepeatNgramSize]);
-    cfg_.mirostat = int32_t(v[kMirostat]);
-    cfg_.mirostat_tau = v[kMirostatTau];
-    cfg_.mirostat_eta = v[kMirostatEta];
-    cfg_.mirostat_m = int32_t(v[kMirostatM]);
-    cfg_.top_logprobs = int32_t(v[kTopLogprobs]);
-    cfg_.top_logprobs_final = v[kTopLogprobsFinal] != 0;
-    cfg_.compute_raw_logprob = v[kComputeRawLogprob] != 0;
-    cfg_.compute_entropy = v[kComputeEntropy] != 0;
-    cfg_.restrict_to_allowed = v[kRestrictToAllowed] != 0;
-  }
-
-  void set_bias(uintptr_t tokens, uintptr_t values, uint32_t n) {
-    bias_.resize(n);
-    for (uint32_t i = 0; i < n; ++i) bias_[i] = {ptr<int32_t>(tokens)[i], ptr(values)[i]};
-  }
-
-  void set_list(int32_t kind, uintptr_t data, uint32_t n) {
-    if (kind < 0 || kind >= kListCount) return;
-    lists_[kind].assign(ptr<int32_t>(data), ptr<int32_t>(data) + n);
-  }
-
-  // Copies the staged configuration into the sampler (which owns copies).
-  void apply(uintptr_t bitmask, uint32_t words) {
-    cfg_.logit_bias = {bias_.data(), bias_.size()};
-    cfg_.banned_tokens = span(kBanned);
-    cfg_.allowed_tokens = span(kAllowed);
-    cfg_.begin_suppress_tokens = span(kBeginSuppress);
-    cfg_.eos_tokens = span(kEos);
-    cfg_.bad_words = span(kBadWords);
-    cfg_.bad_words_offsets = uspan(kBadWordsOffsets);
-    cfg_.dry_breakers = span(kDryBreakers);
-    cfg_.dry_breakers_offsets = uspan(kDryBreakersOffsets);
-    const auto& order = lists_[kOrder];
-    cfg_.order = {reinterpret_cast<const lk::SamplerStage*>(order.data()), order.size()};
-    cfg_.token_bitmask = {bitmask ? ptr<uint32_t>(bitmask) : nullptr, bitmask ? size_t(words) : 0};
-    sampler_.configure(cfg_);
-    has_bitmask_ = bitmask != 0;
+  SamplerBinding(const std::string& seed, const std::string& stream, uintptr_t params, uintptr_t lists,
+                 uintptr_t bias_values)
+      : sampler_(parse_u64(seed), parse_u64(stream), &shared_workspace()) {
+    lk::SamplerConfig cfg;
+    const lk::Span<lk::SamplerOption> options = lk::sampler_options();
+    for (size_t i = 0; i < options.size; ++i) options.data[i].set(cfg, ptr<double>(params)[i]);
+    // Unpack the lists; configure() copies them, so these vectors may go.
+    std::vector<int32_t> list[kListCount];
+    const int32_t* p = ptr<int32_t>(lists);
+    for (int k = 0; k < kListCount; ++k) {
+      const int32_t n = *p++;
+      if (k == kAllowed) cfg.restrict_to_allowed = n >= 0;
+      if (n > 0) list[k].assign(p, p + n);
+      if (n > 0) p += n;
+    }
+    std::vector<lk::TokenBias> bias(list[kBiasTokens].size());
+    for (size_t i = 0; i < bias.size(); ++i) bias[i] = {list[kBiasTokens][i], ptr(bias_values)[i]};
+    cfg.logit_bias = {bias.data(), bias.size()};
+    cfg.banned_tokens = span_of<int32_t>(list[kBanned]);
+    cfg.allowed_tokens = span_of<int32_t>(list[kAllowed]);
+    cfg.begin_suppress_tokens = span_of<int32_t>(list[kBeginSuppress]);
+    cfg.eos_tokens = span_of<int32_t>(list[kEos]);
+    cfg.bad_words = span_of<int32_t>(list[kBadWords]);
+    cfg.bad_words_offsets = span_of<uint32_t>(list[kBadWordsOffsets]);
+    cfg.dry_breakers = span_of<int32_t>(list[kDryBreakers]);
+    cfg.dry_breakers_offsets = span_of<uint32_t>(list[kDryBreakersOffsets]);
+    cfg.order = span_of<lk::SamplerStage>(list[kOrder]);
+    sampler_.configure(cfg);
+    sampler_.set_prompt(list[kPrompt].data(), list[kPrompt].size());
   }
 
   void set_prompt(uintptr_t tokens, uint32_t n) { sampler_.set_prompt(ptr<int32_t>(tokens), n); }
@@ -111,23 +86,21 @@ class SamplerBinding {
   // For the plain exports below (lk_sampler_sample, lk_sampler_accept).
   uintptr_t address() const { return reinterpret_cast<uintptr_t>(this); }
 
-  // out: token, logprob, raw logprob, entropy, candidates, alternatives count,
-  // 20 alternative tokens, 20 alternative log-probabilities.
+  // out: kResultSize doubles laid out as Result.
   int sample(uintptr_t logits, uint32_t vocab, uintptr_t bitmask, uint32_t words, uintptr_t out) {
-    with_bitmask(bitmask, words);
     lk::SampleResult r;
-    int code = report(sampler_.sample(ptr(logits), vocab, &r));
+    int code = report(sampler_.sample(ptr(logits), vocab, &r, mask(bitmask, words)));
     if (code == 0) {
       double* o = ptr<double>(out);
-      o[0] = r.token;
-      o[1] = r.logprob;
-      o[2] = r.raw_logprob;
-      o[3] = r.entropy;
-      o[4] = double(r.candidates);
-      o[5] = r.top_count;
+      o[kToken] = r.token;
+      o[kLogprob] = r.logprob;
+      o[kRawLogprob] = r.raw_logprob;
+      o[kEntropy] = r.entropy;
+      o[kCandidates] = double(r.candidates);
+      o[kTopCount] = r.top_count;
       for (int i = 0; i < r.top_count; ++i) {
-        o[6 + i] = r.top_tokens[i];
-        o[26 + i] = r.top_logprobs[i];
+        o[kTopTokens + i] = r.top_tokens[i];
+        o[kTopLogprobs + i] = r.top_logprobs[i];
       }
     }
     return code;
@@ -135,9 +108,8 @@ class SamplerBinding {
 
   int distribution(uintptr_t logits, uint32_t vocab, uintptr_t bitmask, uint32_t words, uintptr_t ids,
                    uintptr_t probs, uintptr_t count) {
-    with_bitmask(bitmask, words);
     size_t n = 0;
-    int code = report(sampler_.distribution(ptr(logits), vocab, ptr<int32_t>(ids), ptr(probs), &n));
+    int code = report(sampler_.distribution(ptr(logits), vocab, ptr<int32_t>(ids), ptr(probs), &n, mask(bitmask, words)));
     *ptr<uint32_t>(count) = uint32_t(n);
     return code;
   }
@@ -149,21 +121,29 @@ class SamplerBinding {
   double history_length() { return double(sampler_.state().history.size()); }
 
  private:
-  lk::Span<int32_t> span(int kind) const { return {lists_[kind].data(), lists_[kind].size()}; }
-  lk::Span<uint32_t> uspan(int kind) const {
-    return {reinterpret_cast<const uint32_t*>(lists_[kind].data()), lists_[kind].size()};
-  }
-  // A grammar bitmask changes every step: configure with it, or drop the last one.
-  void with_bitmask(uintptr_t bitmask, uint32_t words) {
-    if (bitmask || has_bitmask_) apply(bitmask, words);
+  static lk::Span<uint32_t> mask(uintptr_t bitmask, uint32_t words) {
+    return {bitmask ? ptr<uint32_t>(bitmask) : nullptr, bitmask ? size_t(words) : 0};
   }
 
   lk::Sampler sampler_;
-  lk::SamplerConfig cfg_;
-  std::vector<lk::TokenBias> bias_;
-  std::vector<int32_t> lists_[kListCount];
-  bool has_bitmask_ = false;
 };
+
+// The core's schema plus this file's layouts (lists, result).
+std::string sampler_schema() {
+  std::string core = lk::sampler_schema_json();
+  std::string extra = ",\"lists\":[";
+  for (int k = 0; k < kListCount; ++k) {
+    if (k) extra += ',';
+    extra += std::string("\"") + kListNames[k] + "\"";
+  }
+  extra += "],\"result\":{\"token\":" + std::to_string(kToken) + ",\"logprob\":" + std::to_string(kLogprob) +
+           ",\"rawLogprob\":" + std::to_string(kRawLogprob) + ",\"entropy\":" + std::to_string(kEntropy) +
+           ",\"candidates\":" + std::to_string(kCandidates) + ",\"topCount\":" + std::to_string(kTopCount) +
+           ",\"topTokens\":" + std::to_string(kTopTokens) + ",\"topLogprobs\":" + std::to_string(kTopLogprobs) +
+           ",\"size\":" + std::to_string(kResultSize) + "}";
+  core.insert(core.size() - 1, extra);
+  return core;
+}
 
 // out: accepted, token, the stream's counter after the call (as a double: exact below 2^53).
 int speculative_verify(uintptr_t target, uintptr_t draft, uintptr_t tokens, uint32_t k, uint32_t vocab,
@@ -193,11 +173,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void lk_sampler_accept(uintptr_t self, int32_t t
 
 EMSCRIPTEN_BINDINGS(sampler) {
   emscripten::class_<SamplerBinding>("SamplerBinding")
-      .constructor<const std::string&, const std::string&>()
-      .function("setParams", &SamplerBinding::set_params)
-      .function("setBias", &SamplerBinding::set_bias)
-      .function("setList", &SamplerBinding::set_list)
-      .function("apply", &SamplerBinding::apply)
+      .constructor<const std::string&, const std::string&, uintptr_t, uintptr_t, uintptr_t>()
       .function("setPrompt", &SamplerBinding::set_prompt)
       .function("address", &SamplerBinding::address)
       .function("distribution", &SamplerBinding::distribution)
@@ -207,4 +183,5 @@ EMSCRIPTEN_BINDINGS(sampler) {
       .function("historyLength", &SamplerBinding::history_length);
   emscripten::function("speculativeVerify", &speculative_verify);
   emscripten::function("statusMessage", &status_message);
+  emscripten::function("samplerSchema", &sampler_schema);
 }

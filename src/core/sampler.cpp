@@ -5,6 +5,7 @@
 #include "kernels/kernels.h"
 #include "rows.h"
 #include "sampling_candidates.h"
+#include "sampler_options.h"
 #include "sampling_masses.h"
 #include "sampling_threshold.h"
 #include "scalar_math.h"
@@ -12,11 +13,7 @@
 namespace lk {
 namespace {
 constexpr float kInf = __builtin_inff();
-constexpr int32_t kMaxMirostatM = 1024;  // v1 sorts its top m: keep that small
 constexpr size_t kMaxVocab = size_t(1) << 23;  // keeps every mass sum (each <= 2^30) exact in float64
-
-bool in_unit(double x) { return x >= 0 && x <= 1; }  // false for NaN
-bool finite_nonneg(double x) { return x >= 0 && x < __builtin_inf(); }
 
 bool stage_enabled(SamplerStage s, const SamplerConfig& cfg) {
   switch (s) {
@@ -116,28 +113,17 @@ Status validate_sampler_config(const SamplerConfig& cfg, size_t vocab) {
   using S = StatusCode;
   if (vocab == 0) return Status::Error(S::kEmpty);
   if (vocab > kMaxVocab) return Status::Error(S::kBadShape);
-  Status st = check_temperature(cfg.temperature);
-  if (!st.ok()) return st;
-  if (cfg.top_k < 0) return Status::Error(S::kBadTopK);
-  if (!in_unit(cfg.top_p)) return Status::Error(S::kBadTopP);
-  if (!in_unit(cfg.min_p)) return Status::Error(S::kBadMinP);
-  if (!in_unit(cfg.typical_p)) return Status::Error(S::kBadTypicalP);
-  if (!(cfg.epsilon >= 0 && cfg.epsilon < 1)) return Status::Error(S::kBadEpsilon);
-  if (!(cfg.eta >= 0 && cfg.eta < 1)) return Status::Error(S::kBadEta);
-  if (!finite_nonneg(cfg.top_n_sigma)) return Status::Error(S::kBadTopNSigma);
-  if (!in_unit(cfg.xtc_probability) || !in_unit(cfg.xtc_threshold)) return Status::Error(S::kBadXtc);
-  if (!finite_nonneg(cfg.dynatemp_range) || !finite_nonneg(cfg.dynatemp_exponent))
-    return Status::Error(S::kBadDynamicTemperature);
-  if (!(cfg.repetition_penalty > 0 && cfg.repetition_penalty < kInf) ||
-      !(cfg.frequency_penalty > -kInf && cfg.frequency_penalty < kInf) ||
-      !(cfg.presence_penalty > -kInf && cfg.presence_penalty < kInf) || cfg.penalty_last_n < -1)
-    return Status::Error(S::kBadPenalty);
-  if (cfg.top_logprobs < 0 || cfg.top_logprobs > kMaxTopLogprobs) return Status::Error(S::kBadTopLogprobs);
+  // Every scalar option against its range (one table, sampler_options.h).
+  const Span<SamplerOption> options = sampler_options();
+  for (size_t i = 0; i < options.size; ++i) {
+    const SamplerOption& o = options.data[i];
+    if (!option_accepts(o, o.get(cfg))) return Status::Error(S::kBadOption, i);
+  }
   for (size_t i = 0; i < cfg.logit_bias.size; ++i) {
     const TokenBias& b = cfg.logit_bias.data[i];
     if (b.token < 0 || size_t(b.token) >= vocab || b.value != b.value) return Status::Error(S::kBadBias, i);
   }
-  st = check_tokens(cfg.banned_tokens, vocab, S::kBadMaskToken);
+  Status st = check_tokens(cfg.banned_tokens, vocab, S::kBadMaskToken);
   if (!st.ok()) return st;
   if (cfg.restrict_to_allowed) {
     st = check_tokens(cfg.allowed_tokens, vocab, S::kBadMaskToken);
@@ -149,20 +135,12 @@ Status validate_sampler_config(const SamplerConfig& cfg, size_t vocab) {
     st = check_tokens(list, vocab, S::kBadMaskToken);
     if (!st.ok()) return st;
   }
-  if (cfg.min_new_tokens < 0 || cfg.min_length < 0) return Status::Error(S::kBadMinLength);
-  if (cfg.no_repeat_ngram_size < 0) return Status::Error(S::kBadBadWords);
   st = check_sequences(cfg.bad_words, cfg.bad_words_offsets, S::kBadBadWords);
   if (!st.ok()) return st;
-  if (!(cfg.dry_multiplier >= 0 && cfg.dry_multiplier < kInf) || !(cfg.dry_base > 0 && cfg.dry_base < kInf) ||
-      cfg.dry_allowed_length < 0 || cfg.dry_penalty_last_n < -1)
-    return Status::Error(S::kBadDry);
-  st = check_tokens(cfg.dry_breakers, vocab, S::kBadDry);
+  st = check_tokens(cfg.dry_breakers, vocab, S::kBadDryBreakers);
   if (!st.ok()) return st;
-  st = check_sequences(cfg.dry_breakers, cfg.dry_breakers_offsets, S::kBadDry);
+  st = check_sequences(cfg.dry_breakers, cfg.dry_breakers_offsets, S::kBadDryBreakers);
   if (!st.ok()) return st;
-  if (cfg.mirostat < 0 || cfg.mirostat > 2 || !finite_nonneg(cfg.mirostat_tau) ||
-      !finite_nonneg(cfg.mirostat_eta) || cfg.mirostat_m < 1 || cfg.mirostat_m > kMaxMirostatM)
-    return Status::Error(S::kBadMirostat);
   return check_order(cfg);
 }
 

@@ -95,11 +95,31 @@ void Sampler::set_prompt(const int32_t* tokens, size_t count) {
   state_.prompt_length = count;
 }
 
-Status Sampler::sample(float* logits, size_t vocab, SampleResult* out) {
+namespace {
+// Puts a step's bitmask in the configuration for the duration of the step.
+class StepBitmask {
+ public:
+  StepBitmask(SamplerConfig& cfg, Span<uint32_t> mask) : cfg_(cfg), configured_(cfg.token_bitmask) {
+    if (mask.size) cfg_.token_bitmask = mask;
+  }
+  ~StepBitmask() { cfg_.token_bitmask = configured_; }
+  StepBitmask(const StepBitmask&) = delete;
+  StepBitmask& operator=(const StepBitmask&) = delete;
+
+ private:
+  SamplerConfig& cfg_;
+  Span<uint32_t> configured_;
+};
+}  // namespace
+
+Status Sampler::sample(float* logits, size_t vocab, SampleResult* out, Span<uint32_t> step_bitmask) {
+  StepBitmask mask(cfg_, step_bitmask);
   return sample_logits(logits, vocab, cfg_, state_, *ws_, out);
 }
 
-Status Sampler::distribution(float* logits, size_t vocab, int32_t* ids, float* probs, size_t* count) {
+Status Sampler::distribution(float* logits, size_t vocab, int32_t* ids, float* probs, size_t* count,
+                             Span<uint32_t> step_bitmask) {
+  StepBitmask mask(cfg_, step_bitmask);
   return sampler_distribution(logits, vocab, cfg_, state_, *ws_, ids, probs, count);
 }
 

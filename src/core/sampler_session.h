@@ -29,9 +29,13 @@ class Sampler {
   // Replaces the history by a prompt (counted as prompt, not generated).
   void set_prompt(const int32_t* tokens, size_t count);
   // One step on a row of `vocab` logits (processed in place); does not accept.
-  Status sample(float* logits, size_t vocab, SampleResult* out);
+  // A step's own grammar bitmask (XGrammar layout), when not empty, is used
+  // for that step instead of the configured one: per-step input, not
+  // configuration, so nothing is copied.
+  Status sample(float* logits, size_t vocab, SampleResult* out, Span<uint32_t> step_bitmask = {});
   // The final distribution the next sample would draw from (advances the RNG like a step).
-  Status distribution(float* logits, size_t vocab, int32_t* ids, float* probs, size_t* count);
+  Status distribution(float* logits, size_t vocab, int32_t* ids, float* probs, size_t* count,
+                      Span<uint32_t> step_bitmask = {});
   // Appends a generated token to the history.
   void accept(int32_t token) { state_.accept(token); }
   // Back to the start: empty history, draw 0 of the same stream, mu unset.

@@ -17,29 +17,20 @@ enum class StatusCode : int32_t {
   kBadArgument = 6,         // any other out-of-range parameter
   kEmpty = 7,               // an operation that needs at least one element got none
   kNoTokenLeft = 8,         // every token was masked or filtered
-  // Sampler parameters (sampler.h); index = position in the offending list where there is one.
-  kBadTopK = 9,             // top_k < 0
-  kBadTopP = 10,            // top_p NaN or outside [0, 1]
-  kBadMinP = 11,            // min_p NaN or outside [0, 1]
-  kBadTypicalP = 12,        // typical_p NaN or outside [0, 1]
-  kBadPenalty = 13,         // repetition penalty not finite > 0, frequency/presence not finite, last_n < -1
-  kBadBias = 14,            // logit bias token outside [0, V) or value NaN; index = entry
-  kBadMaskToken = 15,       // banned/allowed token outside [0, V); index = entry
-  kBitmaskTooShort = 16,    // token bitmask has fewer than ceil(V / 32) words
-  kBadHistoryToken = 17,    // history token outside [0, V); index = position
-  kBadOrder = 18,           // unknown or repeated stage, or an enabled control missing from the order
-  kBadTopLogprobs = 19,     // top_logprobs outside [0, 20]
-  kBadEpsilon = 20,         // epsilon NaN or outside [0, 1)
-  kBadEta = 21,             // eta NaN or outside [0, 1)
-  kBadTopNSigma = 22,       // top_n_sigma NaN, negative or infinite
-  kBadXtc = 23,             // xtc probability or threshold NaN or outside [0, 1]
-  kBadDynamicTemperature = 24,  // dynatemp range or exponent NaN, negative or infinite
-  kBadToken = 25,           // a token argument outside [0, V)
-  kBadMirostat = 26,        // mirostat not 0/1/2, tau or eta negative or not finite, m < 1
-  kBadBadWords = 27,        // bad-word offsets not ascending within the token list, or no_repeat_ngram_size < 0
-  kBadMinLength = 28,       // min_length or min_new_tokens < 0
-  kBadState = 29,           // a saved sampler state that does not parse
-  kBadDry = 30,             // DRY multiplier/base not finite or negative, allowed length < 0, last_n < -1, bad breakers
+  // The sampler (sampler.h). Its options' ranges are one code: the index is
+  // the option's position in sampler_options() (sampler_options.h), whose
+  // table names the option and its rule; the JS wrapper words the message.
+  kBadOption = 9,
+  kBadBias = 10,            // logit bias token outside [0, V) or value NaN; index = entry
+  kBadMaskToken = 11,       // banned/allowed/begin-suppress/EOS/bad-word token outside [0, V); index = entry
+  kBitmaskTooShort = 12,    // token bitmask has fewer than ceil(V / 32) words
+  kBadHistoryToken = 13,    // history token outside [0, V); index = position
+  kBadOrder = 14,           // unknown or repeated stage, or an enabled control missing from the order
+  kBadToken = 15,           // a token argument outside [0, V)
+  kBadBadWords = 16,        // bad-word offsets not ascending from 0 to the token count
+  kBadState = 17,           // a saved sampler state that does not parse
+  kBadDryBreakers = 18,     // DRY breakers: a token outside [0, V) or offsets not ascending
+  kCount
 };
 
 struct Status {
@@ -50,6 +41,9 @@ struct Status {
   static Status Error(StatusCode c, size_t i = 0) { return {c, i}; }
 };
 
+// A short English description (for C++ users and logs).
 const char* status_name(StatusCode code);
+// The code's name as the JS schema exports it ("noTokenLeft", "badOption", ...).
+const char* status_id(StatusCode code);
 
 }  // namespace lk

@@ -6,69 +6,58 @@ import { LogitBuffer } from './logitkit.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
-// Scalar options in the order of bind_sampler.cpp's Param table, with their
-// defaults (every control off) and the rule checked here.
-const PARAMS = [
-  ['temperature', 1, { min: 0, finite: true }],
-  ['dynatempRange', 0, { min: 0, finite: true }],
-  ['dynatempExponent', 1, { min: 0, finite: true }],
-  ['topK', 0, { min: 0, integer: true }],
-  ['topP', 1, { min: 0, max: 1 }],
-  ['minP', 0, { min: 0, max: 1 }],
-  ['typicalP', 1, { min: 0, max: 1 }],
-  ['topNSigma', 0, { min: 0, finite: true }],
-  ['epsilon', 0, { min: 0, max: 1, maxExclusive: true }],
-  ['eta', 0, { min: 0, max: 1, maxExclusive: true }],
-  ['xtcProbability', 0, { min: 0, max: 1 }],
-  ['xtcThreshold', 0.1, { min: 0, max: 1 }],
-  ['minKeep', 1, { min: 0, integer: true }],
-  ['repetitionPenalty', 1, { min: 0, minExclusive: true, finite: true }],
-  ['frequencyPenalty', 0, { finite: true }],
-  ['presencePenalty', 0, { finite: true }],
-  ['penaltyLastN', 64, { min: -1, integer: true }],
-  ['dryMultiplier', 0, { min: 0, finite: true }],
-  ['dryBase', 1.75, { min: 0, minExclusive: true, finite: true }],
-  ['dryAllowedLength', 2, { min: 0, integer: true }],
-  ['dryPenaltyLastN', -1, { min: -1, integer: true }],
-  ['minNewTokens', 0, { min: 0, integer: true }],
-  ['minLength', 0, { min: 0, integer: true }],
-  ['noRepeatNgramSize', 0, { min: 0, integer: true }],
-  ['mirostat', 0, { min: 0, max: 2, integer: true }],
-  ['mirostatTau', 5, { min: 0, finite: true }],
-  ['mirostatEta', 0.1, { min: 0, finite: true }],
-  ['mirostatM', 100, { min: 1, max: 1024, integer: true }],
-  ['topLogprobs', 0, { min: 0, max: 20, integer: true }],
-  ['topLogprobsFinal', false, 'boolean'],
-  ['rawLogprob', false, 'boolean'],
-  ['entropy', false, 'boolean'],
-];
-const RESTRICT_TO_ALLOWED = PARAMS.length; // the last slot: set when allowedTokens is given
-const LIST = { banned: 0, allowed: 1, beginSuppress: 2, eos: 3, badWords: 4, badWordsOffsets: 5, dryBreakers: 6, dryBreakersOffsets: 7, order: 8 };
-const STAGES = ['topK', 'topP', 'minP', 'typicalP', 'topNSigma', 'epsilon', 'eta', 'xtc', 'temperature'];
-const ORDERS = {
-  'llama.cpp': ['topNSigma', 'topK', 'typicalP', 'topP', 'minP', 'epsilon', 'eta', 'xtc', 'temperature'],
-  hf: ['temperature', 'topK', 'topP', 'minP', 'typicalP', 'epsilon', 'eta', 'topNSigma', 'xtc'],
-};
-const KNOWN = optionKeys('sampler', [...PARAMS.map(([k]) => k), 'seed', 'stream', 'prompt', 'logitBias', 'bannedTokens',
-  'suppressTokens', 'allowedTokens', 'beginSuppressTokens', 'eosTokenId', 'badWords', 'dryBreakers', 'order']);
+// Options that are not scalars: their shapes are this wrapper's (they fill
+// the schema's token lists); the scalar options come from the schema.
+const STRUCTURED = ['seed', 'stream', 'prompt', 'logitBias', 'bannedTokens', 'suppressTokens', 'allowedTokens',
+  'beginSuppressTokens', 'eosTokenId', 'badWords', 'dryBreakers', 'order'];
 const STEP_KEYS = optionKeys('Sampler.sample', ['bitmask']);
 optionKeys('Sampler.next', STEP_KEYS);
 optionKeys('Sampler.distribution', STEP_KEYS);
 const ROWS_KEYS = optionKeys('sampleRows', ['cols']);
 const SPECULATIVE_KEYS = optionKeys('speculativeVerify', ['seed', 'stream', 'counter']);
-// Status codes of src/core/status.h whose index points into a token list.
-const BAD_BIAS = 14, BAD_MASK_TOKEN = 15, BITMASK_TOO_SHORT = 16, BAD_HISTORY_TOKEN = 17, BAD_DRY = 30;
-const RESULT_DOUBLES = 46;
+// Scratch slots of this area (the row operations use 0-5).
+const SLOT = { params: 6, lists: 7, biasValues: 8, bitmask: 9, result: 10, ids: 11, probs: 12, count: 13 };
 
-function checkParam(name, v, rule) {
-  if (rule === 'boolean') {
-    if (typeof v !== 'boolean') throw new TypeError(`options.${name} must be a boolean (got ${describe(v)})`);
+/**
+ * The sampler's schema, exported by the wasm module (src/core/sampler_options.h
+ * and src/bindings/bind_sampler.cpp): scalar options with kinds, defaults and
+ * ranges; stage names and order presets; the packed list layout; the result
+ * layout; status codes. Parsed once per instance. Everything this file knows
+ * of those comes from here.
+ */
+export function samplerSchema(lk) {
+  if (lk._samplerSchema) return lk._samplerSchema;
+  const s = JSON.parse(lk._m.samplerSchema());
+  const schema = {
+    ...s,
+    keys: optionKeys('sampler', [...s.options.map((o) => o.name), ...STRUCTURED]),
+    listIndex: Object.fromEntries(s.lists.map((name, i) => [name, i])),
+  };
+  lk._samplerSchema = schema;
+  return schema;
+}
+
+// Checks an option against its schema entry; returns the value as the bindings take it.
+function checkParam(option, v) {
+  const name = `options.${option.name}`;
+  if (option.kind === 'boolean') {
+    if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean (got ${describe(v)})`);
     return v ? 1 : 0;
   }
-  checkNumber(`options.${name}`, v, rule);
-  if (rule.finite && !Number.isFinite(v)) throw new RangeError(`options.${name} must be finite, got ${v}`);
-  if (rule.maxExclusive && v >= rule.max) throw new RangeError(`options.${name} must be < ${rule.max}, got ${v}`);
+  checkNumber(name, v, {
+    min: option.min ?? -Infinity, max: option.max ?? Infinity, minExclusive: option.minExclusive, integer: option.kind === 'integer',
+  });
+  if (!Number.isFinite(v)) throw new RangeError(`${name} must be finite, got ${v}`);
+  if (option.maxExclusive && v >= option.max) throw new RangeError(`${name} must be < ${option.max}, got ${v}`);
   return v;
+}
+
+// The rule of an option in words (for a core kBadOption, which the checks above should have caught).
+function ruleOf(option) {
+  if (option.kind === 'boolean') return 'a boolean';
+  const lo = option.min === null ? '' : `${option.minExclusive ? '>' : '>='} ${option.min}`;
+  const hi = option.max === null ? '' : `${option.maxExclusive ? '<' : '<='} ${option.max}`;
+  return `${option.kind === 'integer' ? 'an integer' : 'a finite number'}${lo || hi ? ` ${[lo, hi].filter(Boolean).join(' and ')}` : ''}`;
 }
 
 function tokenList(name, v) {
@@ -117,16 +106,35 @@ function biasEntries(v) {
   });
 }
 
-function orderOf(v) {
+function orderOf(v, schema) {
   if (v === undefined) return new Int32Array(0);
-  const names = typeof v === 'string' ? ORDERS[v] : v;
-  if (names === undefined) throw new RangeError(`options.order must be 'llama.cpp', 'hf' or an array of stage names, got '${v}'`);
-  if (!Array.isArray(names)) throw new TypeError(`options.order must be 'llama.cpp', 'hf' or an array of stage names (got ${describe(v)})`);
+  const names = typeof v === 'string' ? schema.orders[v] : v;
+  const presets = Object.keys(schema.orders).map((k) => `'${k}'`).join(', ');
+  if (names === undefined) throw new RangeError(`options.order must be ${presets} or an array of stage names, got '${v}'`);
+  if (!Array.isArray(names)) throw new TypeError(`options.order must be ${presets} or an array of stage names (got ${describe(v)})`);
   return Int32Array.from(names, (s, i) => {
-    const k = STAGES.indexOf(s);
-    if (k < 0) throw new RangeError(`options.order[${i}] must be one of ${STAGES.join(', ')}, got '${s}'`);
+    const k = schema.stages.indexOf(s);
+    if (k < 0) throw new RangeError(`options.order[${i}] must be one of ${schema.stages.join(', ')}, got '${s}'`);
     return k;
   });
+}
+
+// The schema's token lists packed as one Int32Array: per list its length
+// (-1 for an absent allowedTokens) and its tokens.
+function packLists(schema, lists) {
+  let size = 0;
+  for (const name of schema.lists) {
+    if (!(name in lists)) throw new Error(`logitkit: the sampler schema has a list '${name}' this wrapper does not fill`);
+    size += 1 + (lists[name]?.length ?? 0);
+  }
+  const packed = new Int32Array(size);
+  let at = 0;
+  for (const name of schema.lists) {
+    const list = lists[name];
+    packed[at++] = list === null ? -1 : list.length;
+    if (list) { packed.set(list, at); at += list.length; }
+  }
+  return packed;
 }
 
 function u64String(name, v) {
@@ -172,62 +180,49 @@ export class Sampler {
   #handle;
   #address = 0; // the SamplerBinding's address, for the plain lk_sampler_sample / lk_sampler_accept exports
   #options;
+  #schema;
   #tokenLists;
 
   constructor(lk, options) {
-    const o = checkOptions('options', options, KNOWN);
+    const schema = samplerSchema(lk);
+    const o = checkOptions('options', options, schema.keys);
     this.#lk = lk;
+    this.#schema = schema;
     this.#options = o;
-    const params = new Float64Array(PARAMS.length + 1);
-    PARAMS.forEach(([name, def, rule], i) => { params[i] = o[name] === undefined ? Number(def) : checkParam(name, o[name], rule); });
-    params[RESTRICT_TO_ALLOWED] = o.allowedTokens === undefined ? 0 : 1;
+    const params = Float64Array.from(schema.options, (opt) => (o[opt.name] === undefined ? Number(opt.default) : checkParam(opt, o[opt.name])));
     const bias = biasEntries(o.logitBias);
     const lists = {
       banned: Int32Array.from([...tokenList('bannedTokens', o.bannedTokens), ...tokenList('suppressTokens', o.suppressTokens)]),
-      allowed: tokenList('allowedTokens', o.allowedTokens),
+      allowed: o.allowedTokens === undefined ? null : tokenList('allowedTokens', o.allowedTokens),
       beginSuppress: tokenList('beginSuppressTokens', o.beginSuppressTokens),
       eos: tokenList('eosTokenId', o.eosTokenId),
-      order: orderOf(o.order),
+      order: orderOf(o.order, schema),
+      biasTokens: Int32Array.from(bias, (e) => e[0]),
+      prompt: tokenList('prompt', o.prompt),
     };
     [lists.badWords, lists.badWordsOffsets] = sequences('badWords', o.badWords);
     [lists.dryBreakers, lists.dryBreakersOffsets] = sequences('dryBreakers', o.dryBreakers);
-    const prompt = tokenList('prompt', o.prompt);
     const seed = u64String('options.seed', o.seed ?? 0);
     const stream = u64String('options.stream', o.stream ?? 0);
 
     // Kept to name the offending entry when the core rejects a token (>= V).
     this.#tokenLists = [
-      ['options.logitBias', bias.map((e) => e[0]), (i) => `options.logitBias entry ${i} (token ${bias[i][0]})`],
+      ['options.logitBias', lists.biasTokens, (i) => `options.logitBias entry ${i} (token ${bias[i][0]})`],
       ...bannedLists(o),
-      ...(o.allowedTokens === undefined ? [] : [['options.allowedTokens', lists.allowed]]),
+      ...(lists.allowed === null ? [] : [['options.allowedTokens', lists.allowed]]),
       ['options.beginSuppressTokens', lists.beginSuppress],
       ['options.eosTokenId', lists.eos],
       ['options.badWords', lists.badWords, sequenceEntry('options.badWords', o.badWords)],
       ['options.dryBreakers', lists.dryBreakers, sequenceEntry('options.dryBreakers', o.dryBreakers)],
     ];
 
-    const m = lk._m;
-    this.#handle = new m.SamplerBinding(seed, stream);
-    try {
-      this.#address = this.#handle.address();
-      const p = lk._scratchPtr(6, params.byteLength);
-      new Float64Array(m.HEAPU8.buffer, p, params.length).set(params);
-      this.#handle.setParams(p);
-      const tok = lk._in('logitBias', Int32Array.from(bias, (e) => e[0]), 7, Int32Array);
-      const val = lk._in('logitBias', Float32Array.from(bias, (e) => e[1]), 8);
-      this.#handle.setBias(tok.ptr, val.ptr, bias.length);
-      for (const [name, data] of Object.entries(lists)) {
-        const d = lk._in(`options.${name}`, data, 7, Int32Array);
-        this.#handle.setList(LIST[name], d.ptr, data.length);
-      }
-      this.#handle.apply(0, 0);
-      this.#setPrompt(prompt);
-    } catch (err) {
-      // A half-built sampler frees its memory before the error leaves.
-      this.#handle.delete();
-      this.#handle = null;
-      throw err;
-    }
+    // One call builds the sampler from three buffers; nothing is allocated
+    // before it, so a failure above leaves nothing behind.
+    const p = lk._in('options', params, SLOT.params, Float64Array);
+    const packed = lk._in('options', packLists(schema, lists), SLOT.lists, Int32Array);
+    const values = lk._in('options.logitBias', Float32Array.from(bias, (e) => e[1]), SLOT.biasValues);
+    this.#handle = new lk._m.SamplerBinding(seed, stream, p.ptr, packed.ptr, values.ptr);
+    this.#address = this.#handle.address();
     lk._registry.register(this, { handle: this.#handle }, this);
   }
 
@@ -242,7 +237,7 @@ export class Sampler {
   }
 
   #setPrompt(tokens) {
-    const d = this.#lk._in('prompt', tokens, 7, Int32Array);
+    const d = this.#lk._in('prompt', tokens, SLOT.lists, Int32Array);
     this.#live().setPrompt(d.ptr, tokens.length);
   }
 
@@ -252,17 +247,22 @@ export class Sampler {
     if (!(mask instanceof Uint32Array || mask instanceof Int32Array)) {
       throw new TypeError(`options.bitmask must be a Uint32Array (XGrammar layout: bit i % 32 of word i / 32 set = allowed) (got ${describe(mask)})`);
     }
-    return { ptr: this.#lk._in('options.bitmask', new Int32Array(mask.buffer, mask.byteOffset, mask.length), 9, Int32Array).ptr, words: mask.length };
+    return { ptr: this.#lk._in('options.bitmask', new Int32Array(mask.buffer, mask.byteOffset, mask.length), SLOT.bitmask, Int32Array).ptr, words: mask.length };
   }
 
   #error(code, vocab, mask) {
     const lk = this.#lk;
     const idx = lk._m.lastErrorIndex();
-    if (code === BITMASK_TOO_SHORT) {
+    const status = this.#schema.status;
+    if (code === status.bitmaskTooShort) {
       throw new RangeError(`options.bitmask must hold at least ceil(${vocab} / 32) = ${Math.ceil(vocab / 32)} words, ` +
         `one bit per token of the ${vocab} logits, got ${mask.words}`);
     }
-    if (code === BAD_BIAS || code === BAD_MASK_TOKEN || code === BAD_DRY) {
+    if (code === status.badOption) {
+      const option = this.#schema.options[idx];
+      throw new RangeError(`options.${option.name} must be ${ruleOf(option)}`);
+    }
+    if (code === status.badBias || code === status.badMaskToken || code === status.badDryBreakers) {
       for (const [name, tokens, label] of this.#tokenLists) {
         const i = tokens.findIndex((t) => t >= vocab);
         if (i >= 0) {
@@ -271,7 +271,7 @@ export class Sampler {
         }
       }
     }
-    if (code === BAD_HISTORY_TOKEN) {
+    if (code === status.badHistoryToken) {
       const history = this.saveState().history ?? [];
       const i = history.findIndex((t) => t >= vocab);
       if (i >= 0) {
@@ -297,13 +297,17 @@ export class Sampler {
     const lk = this.#lk;
     const x = lk._in('logits', logits, 0);
     const mask = this.#bitmask(o);
-    const out = lk._scratchPtr(10, RESULT_DOUBLES * 8);
+    const layout = this.#schema.result;
+    const out = lk._scratchPtr(SLOT.result, layout.size * 8);
     const code = lk._m._lk_sampler_sample(this.#address, x.ptr, x.length, mask.ptr, mask.words, out);
     if (code !== 0) this.#error(code, x.length, mask);
-    const r = new Float64Array(lk._m.HEAPU8.buffer, out, RESULT_DOUBLES);
+    const r = new Float64Array(lk._m.HEAPU8.buffer, out, layout.size);
     const top = [];
-    for (let i = 0; i < r[5]; i++) top.push({ token: r[6 + i], logprob: r[26 + i] });
-    return { token: r[0], logprob: r[1], rawLogprob: r[2], entropy: r[3], candidates: r[4], topLogprobs: top };
+    for (let i = 0; i < r[layout.topCount]; i++) top.push({ token: r[layout.topTokens + i], logprob: r[layout.topLogprobs + i] });
+    return {
+      token: r[layout.token], logprob: r[layout.logprob], rawLogprob: r[layout.rawLogprob], entropy: r[layout.entropy],
+      candidates: r[layout.candidates], topLogprobs: top,
+    };
   }
 
   /** sample() then accept() the token. */
@@ -323,9 +327,9 @@ export class Sampler {
     const lk = this.#lk;
     const x = lk._in('logits', logits, 0);
     const mask = this.#bitmask(o);
-    const ids = lk._scratchPtr(11, x.length * 4);
-    const probs = lk._scratchPtr(12, x.length * 4);
-    const count = lk._scratchPtr(13, 4);
+    const ids = lk._scratchPtr(SLOT.ids, x.length * 4);
+    const probs = lk._scratchPtr(SLOT.probs, x.length * 4);
+    const count = lk._scratchPtr(SLOT.count, 4);
     const code = h.distribution(x.ptr, x.length, mask.ptr, mask.words, ids, probs, count);
     if (code !== 0) this.#error(code, x.length, mask);
     const n = new Uint32Array(lk._m.HEAPU8.buffer, count, 1)[0];

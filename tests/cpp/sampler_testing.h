@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "sampler_options.h"
+#include "status.h"
+
 namespace sampler_testing {
 
 struct Lcg {
@@ -28,6 +31,11 @@ inline std::vector<float> normal_row(Lcg& g, size_t v, double scale) {
 inline double chi2_critical_1e3(int k) {
   const double z = 3.090232306167813, a = 2.0 / (9.0 * k);
   return k * std::pow(1 - a + z * std::sqrt(a), 3);
+}
+
+// A status that rejects the option called `name` (kBadOption, index = its position).
+inline bool is_bad_option(const lk::Status& st, const char* name) {
+  return st.code == lk::StatusCode::kBadOption && int32_t(st.index) == lk::sampler_option_index(name);
 }
 
 }  // namespace sampler_testing

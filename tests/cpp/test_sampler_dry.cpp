@@ -130,17 +130,17 @@ TEST_CASE("sampler dry: bad parameters are named") {
     lk::SamplerConfig c;
     set(c);
     std::vector<float> y = x;
-    return lk::sample_logits(y.data(), 2, c, seq, ws, &r).code;
+    return lk::sample_logits(y.data(), 2, c, seq, ws, &r);
   };
   static const int32_t tokens[] = {0, 1};
   static const uint32_t bad_offsets[] = {0, 0, 2}, good_offsets[] = {0, 1, 2};
   static const int32_t out_of_range[] = {5};
   static const uint32_t one[] = {0, 1};
-  CHECK(code([](lk::SamplerConfig& c) { c.dry_multiplier = -1; }) == lk::StatusCode::kBadDry);
-  CHECK(code([](lk::SamplerConfig& c) { c.dry_base = 0; }) == lk::StatusCode::kBadDry);
-  CHECK(code([](lk::SamplerConfig& c) { c.dry_allowed_length = -1; }) == lk::StatusCode::kBadDry);
-  CHECK(code([](lk::SamplerConfig& c) { c.dry_penalty_last_n = -2; }) == lk::StatusCode::kBadDry);
-  CHECK(code([](lk::SamplerConfig& c) { c.dry_breakers = {tokens, 2}; c.dry_breakers_offsets = {bad_offsets, 3}; }) == lk::StatusCode::kBadDry);
-  CHECK(code([](lk::SamplerConfig& c) { c.dry_breakers = {out_of_range, 1}; c.dry_breakers_offsets = {one, 2}; }) == lk::StatusCode::kBadDry);
-  CHECK(code([](lk::SamplerConfig& c) { c.dry_breakers = {tokens, 2}; c.dry_breakers_offsets = {good_offsets, 3}; }) == lk::StatusCode::kOk);
+  CHECK(sampler_testing::is_bad_option(code([](lk::SamplerConfig& c) { c.dry_multiplier = -1; }), "dryMultiplier"));
+  CHECK(sampler_testing::is_bad_option(code([](lk::SamplerConfig& c) { c.dry_base = 0; }), "dryBase"));
+  CHECK(sampler_testing::is_bad_option(code([](lk::SamplerConfig& c) { c.dry_allowed_length = -1; }), "dryAllowedLength"));
+  CHECK(sampler_testing::is_bad_option(code([](lk::SamplerConfig& c) { c.dry_penalty_last_n = -2; }), "dryPenaltyLastN"));
+  CHECK(code([](lk::SamplerConfig& c) { c.dry_breakers = {tokens, 2}; c.dry_breakers_offsets = {bad_offsets, 3}; }).code == lk::StatusCode::kBadDryBreakers);
+  CHECK(code([](lk::SamplerConfig& c) { c.dry_breakers = {out_of_range, 1}; c.dry_breakers_offsets = {one, 2}; }).code == lk::StatusCode::kBadDryBreakers);
+  CHECK(code([](lk::SamplerConfig& c) { c.dry_breakers = {tokens, 2}; c.dry_breakers_offsets = {good_offsets, 3}; }).code == lk::StatusCode::kOk);
 }

@@ -56,13 +56,16 @@ test('a disposed object is not freed again by the safety net', async () => {
   const before = inUse();
   cycle();
   await collect();
-  assert.equal(inUse(), before);
+  // A leak or a double free would show per object (1000 of each, >= 4 KiB per
+  // buffer); the allocator may keep a few header bytes of slack across a cycle.
+  assert.ok(Math.abs(inUse() - before) <= 64, `${inUse() - before} bytes`);
   // A double free would corrupt the allocator: it still hands out memory (plus its
   // small region header) and takes it back exactly.
+  const settled = inUse();
   const b = lk.buffer(MiB / 4);
-  assert.ok(inUse() >= before + MiB && inUse() <= before + MiB + 64, `${inUse() - before}`);
+  assert.ok(inUse() >= settled + MiB && inUse() <= settled + MiB + 64, `${inUse() - settled}`);
   b.dispose();
-  assert.equal(inUse(), before);
+  assert.ok(Math.abs(inUse() - settled) <= 64, `${inUse() - settled} bytes after giving 1 MiB back`);
 });
 
 test('10 000 samplers with a 4096-token history, dropped without dispose(), are reclaimed', async () => {
