@@ -12,7 +12,7 @@ import os from 'node:os';
 import { load } from '../dist/index.mjs';
 import { formatRow } from './harness.mjs';
 import { loadPeers, tfBackend } from './peers.mjs';
-import { OPS, FIT_OP, timeCases, timeFit } from './suite.mjs';
+import { OPS, OP_RATIOS, FIT_OP, timeCases, timeFit } from './suite.mjs';
 import { runBrowserBench } from './browser.mjs';
 import { runClassifyBench } from './classify.mjs';
 
@@ -57,6 +57,16 @@ function table(title, results, ops) {
     }
   }
   md.push('');
+  for (const [top, bottom, label] of OP_RATIOS) {
+    const parts = [];
+    for (const r of results.filter((q) => q.op === top)) {
+      const ref = results.find((q) => q.op === bottom && q.impl === r.impl);
+      if (ref) parts.push(`${r.impl} ${(r.median / ref.median).toFixed(2)}`);
+    }
+    if (!parts.length) continue;
+    console.log(`${label}: ${parts.join(', ')}`);
+    md.push(`${label} (ratio of medians): ${parts.join(', ')}`, '');
+  }
   console.log('');
 }
 

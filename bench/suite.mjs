@@ -18,10 +18,19 @@ export const OPS = {
   topPWasm: 'top-p .95 alone → sample, logits in wasm memory',
   top20Wasm: 'sample + logprob + top-20 logprobs, logits in wasm memory',
   crossEntropy: 'cross-entropy, batch of 8 rows × V',
+  scoreTokens: 'score 64 given tokens (scoreTokens), [64 × V] in wasm memory',
+  logSoftmaxBlock: 'logSoftmax over the same [64 × V] block, in wasm memory',
   floor: 'floor: copy V floats into wasm',
 };
+// Ratios between two operations of the same implementation, printed under
+// each table: [numerator, denominator, label].
+export const OP_RATIOS = [
+  [OPS.scoreTokens, OPS.logSoftmaxBlock, 'scoreTokens / logSoftmax over the same [64 × V] block'],
+];
 export const FIT_OP = 'temperature fit, 10 000 × 10 logits';
 const CE_ROWS = 8;
+// The prompt or continuation scored in one forward pass (issue 20's bench row).
+const SCORE_ROWS = 64;
 
 // Validity, not exactness: a peer's float32 sums over 256K terms drift by ~1e-4
 // relative (logitkit's exactness is what its tests assert).
@@ -37,6 +46,10 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
   for (let r = 0; r < CE_ROWS; r++) batch.set(realisticLogits(n, 100 + r), r * n);
   const labels = Int32Array.from({ length: CE_ROWS }, (_, r) => (r * 7919) % n);
   const ref = { argmax: plain.argmax(x), softmax: plain.softmax(x), crossEntropy: plain.crossEntropy(batch, labels, n) };
+  const block = new Float32Array(SCORE_ROWS * n);
+  for (let r = 0; r < SCORE_ROWS; r++) block.set(realisticLogits(n, 200 + r), r * n);
+  const given = Int32Array.from({ length: SCORE_ROWS }, (_, r) => (r * 7919 + 13) % n);
+  const givenRef = Array.from(given, (t, r) => plain.logSoftmax(block.subarray(r * n, (r + 1) * n))[t]);
   const rows = [];
   const add = (op, impl, fn, isAsync = false) => rows.push({ op, impl, fn, isAsync });
   // Buffers and samplers (a sampler's workspace is ~44 bytes per vocabulary
@@ -77,6 +90,18 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
     add(OPS.topPWasm, impl, () => topP.sample(buf));
     add(OPS.top20Wasm, impl, () => top20.sample(buf));
     add(OPS.crossEntropy, impl, () => lk.crossEntropy(batch, labels));
+    // Both read the block from wasm memory; scoreTokens writes 64 float64s,
+    // logSoftmax the whole block (into a second buffer, so its input stays put).
+    const blockIn = own(lk.buffer(SCORE_ROWS * n));
+    blockIn.view.set(block);
+    const blockOut = own(lk.buffer(SCORE_ROWS * n));
+    const scored = new Float64Array(SCORE_ROWS);
+    const scores = lk.scoreTokens(blockIn, given, { cols: n, out: scored });
+    const logprobs = lk.logSoftmax(blockIn, { cols: n, out: blockOut }).view;
+    check(Array.from(given).every((t, r) => Math.fround(scores.logprobs[r]) === logprobs[r * n + t] && close(logprobs[r * n + t], givenRef[r], 1e-5)),
+      `${impl} scoreTokens / logSoftmax over [${SCORE_ROWS} × V]`);
+    add(OPS.scoreTokens, impl, () => lk.scoreTokens(blockIn, given, { cols: n, out: scored }));
+    add(OPS.logSoftmaxBlock, impl, () => lk.logSoftmax(blockIn, { cols: n, out: blockOut }));
     add(OPS.floor, impl, () => buf.view.set(x));
   }
   add(OPS.greedy, 'plain JS', () => plain.argmax(x));

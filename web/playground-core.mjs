@@ -1,9 +1,13 @@
-// The generation loop of the playground, shared by the page (web/main.js) and
-// its Node test (tests/ecosystem/playground.test.mjs), so both run the same code.
-// ONNX Runtime runs the transformer up to its hidden states; logitkit does all
-// the logits work after that: the LM head (`linear`), the logit lens, the
+// The generation loop of the playground, shared by the page (web/playground.js)
+// and its tests (tests/ecosystem/playground.test.mjs, tests/browser/playground.test.mjs),
+// so all of them run the same code. ONNX Runtime runs the transformer up to its
+// hidden states; logitkit does all the logits work after that: the LM head
+// (`linear`), the logit lens, the prompt's scores (`scoreTokens`), the
 // sampler's controls and the seeded draw. The model is data/model/charlm.onnx,
 // made by model/train.py.
+
+/** How many alternatives the prompt's scores list per character. */
+export const PROMPT_TOP = 5;
 
 /** The character model: ONNX session, vocabulary and LM head. */
 export class CharModel {
@@ -59,19 +63,31 @@ export class CharModel {
   /**
    * The next-token step for a context (the last `context` ids are used):
    * logits from the last layer's normed hidden state through the LM head, and
-   * the logit lens — the same head applied to every layer's state.
+   * the logit lens — the same head applied to every layer's state. With
+   * allPositions, also the last layer's logits at every position of the window
+   * ([T × V], `positionLogits`, row r predicting window id r + 1), from the same
+   * ONNX run; `logits` is then that block's last row (bit-identical to the
+   * one-row head, since each output is the same dot product).
    */
-  async step(ids) {
-    const window = ids.length > this.context ? ids.subarray(ids.length - this.context) : ids;
+  async step(ids, { allPositions = false } = {}) {
+    const windowStart = Math.max(0, ids.length - this.context);
+    const window = ids.subarray(windowStart);
     const out = await this.run(window);
     const states = out.normed_hidden_states; // [layers + 1, 1, T, d]
-    const T = window.length, d = this.dModel;
+    const T = window.length, d = this.dModel, V = this.vocab.length;
+    const head = (h) => this.lk.linear(this.weight, h, { inFeatures: d, bias: this.bias });
     const lens = [];
-    for (let l = 0; l <= this.layers; l++) {
-      const h = states.data.subarray(((l * T) + T - 1) * d, ((l * T) + T) * d);
-      lens.push(this.lk.linear(this.weight, h, { inFeatures: d, bias: this.bias }));
+    for (let l = 0; l < this.layers; l++) lens.push(head(states.data.subarray(((l * T) + T - 1) * d, ((l * T) + T) * d)));
+    const last = this.layers * T * d;
+    let positionLogits = null;
+    if (allPositions) {
+      positionLogits = head(states.data.subarray(last, last + T * d));
+      lens.push(positionLogits.slice((T - 1) * V));
+    } else {
+      lens.push(head(states.data.subarray(last + (T - 1) * d, last + T * d)));
     }
-    return { logits: lens[this.layers], lens, onnxLogits: out.logits.data.subarray((T - 1) * this.vocab.length, T * this.vocab.length) };
+    const onnxLogits = out.logits.data.subarray((T - 1) * V, T * V);
+    return { logits: lens[this.layers], lens, onnxLogits, windowStart, positionLogits };
   }
 
   release() {
@@ -103,6 +119,8 @@ export class Generation {
     // so showing it does not move the generating sampler's RNG.
     this.viewer = lk.sampler({ ...options, seed: 0 });
     this.nll = 0;
+    /** The prompt's scores (see scorePrompt), set by the first step from its own model run. */
+    this.promptScores = null;
   }
 
   get text() {
@@ -122,7 +140,9 @@ export class Generation {
   async step() {
     const { model } = this;
     const lk = model.lk;
-    const { logits, lens } = await model.step(Int32Array.from(this.ids));
+    const first = this.promptScores === null;
+    const { logits, lens, windowStart, positionLogits } = await model.step(Int32Array.from(this.ids), { allPositions: first });
+    if (first) this.promptScores = scorePrompt(model, this.ids, windowStart, positionLogits);
     const kept = this.viewer.distribution(logits);
     const result = this.sampler.sample(logits);
     const logprobs = lk.logSoftmax(logits);
@@ -141,10 +161,40 @@ export class Generation {
 }
 
 /**
+ * The prompt's characters scored by the model, from the [T × V] logits of the
+ * window it ran (the last `context` characters of the prompt, from windowStart):
+ * row r predicts the window's character r + 1. The window's first character
+ * has no prediction, and characters before the window were not run, so
+ * characters scoredFrom … promptLength − 1 are scored, count of them.
+ * Per character: surprise = −log p (nats), rank (1 = the model's first
+ * choice) and the PROMPT_TOP most likely characters with their log p.
+ * perplexity = exp(mean surprise); NaN when nothing is scored.
+ * `logits` is the whole block, its last row the first generated step's logits.
+ */
+export function scorePrompt(model, promptIds, windowStart, positionLogits) {
+  const V = model.vocab.length;
+  const window = Int32Array.from(promptIds.slice(windowStart));
+  const count = window.length - 1;
+  const scores = { promptLength: promptIds.length, windowStart, scoredFrom: windowStart + 1, count, logits: positionLogits };
+  if (count === 0) return { ...scores, chars: [], sum: 0, meanSurprise: NaN, perplexity: NaN };
+  const s = model.lk.scoreTokens(positionLogits.subarray(0, count * V), window.subarray(1), { cols: V, topLogprobs: PROMPT_TOP });
+  const chars = Array.from({ length: count }, (_, r) => {
+    const token = window[r + 1];
+    const top = Array.from({ length: PROMPT_TOP }, (_, k) => {
+      const alt = s.topTokens[r * PROMPT_TOP + k], logprob = s.topLogprobs[r * PROMPT_TOP + k];
+      return { token: alt, char: model.vocab[alt], logprob, p: Math.exp(logprob) };
+    });
+    const logprob = s.logprobs[r];
+    return { position: windowStart + 1 + r, token, char: model.vocab[token], logprob, surprise: -logprob, p: Math.exp(logprob), rank: s.ranks[r], top };
+  });
+  return { ...scores, chars, sum: s.sum, meanSurprise: -s.mean, perplexity: s.perplexity };
+}
+
+/**
  * Mean cross-entropy (nats/char) of the model over text, computed as
  * model/train.py evaluates it: non-overlapping windows of `context` characters,
- * each predicting the next character at every position; logitkit's
- * crossEntropy over ORT's logits.
+ * each predicting the next character at every position; the sum of
+ * logitkit's scoreTokens −log p over ORT's logits.
  */
 export async function validationLoss(model, text, { batch = 16 } = {}) {
   const ids = model.encode(text);
@@ -159,7 +209,7 @@ export async function validationLoss(model, text, { batch = 16 } = {}) {
       target.set(ids.subarray((w0 + w) * ctx + 1, (w0 + w + 1) * ctx + 1), w * ctx);
     }
     const { logits } = await model.run(input, b);
-    total += model.lk.crossEntropy(logits.data.subarray(0, b * ctx * V), target, { reduction: 'sum' });
+    total -= model.lk.scoreTokens(logits.data.subarray(0, b * ctx * V), target, { cols: V }).sum;
   }
   return { loss: total / (windows * ctx), windows };
 }

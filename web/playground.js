@@ -1,6 +1,7 @@
 // Panel 4: the generation playground. A small character-level transformer
 // (data/model/charlm.onnx, trained by model/train.py) runs in ONNX Runtime Web;
-// logitkit does everything after its hidden states (web/playground-core.mjs).
+// logitkit does everything after its hidden states (web/playground-core.mjs),
+// and scores the prompt from the first step's own model run.
 import { Chart, registerables } from 'chart.js';
 import * as ort from 'onnxruntime-web/wasm';
 import { load } from '../dist/index.mjs';
@@ -15,6 +16,26 @@ ort.env.wasm.numThreads = 1;
 
 const show = (ch) => (ch === '\n' ? '⏎' : ch === ' ' ? '␣' : ch);
 const fmt = (p) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
+
+// Surprise (−log p, nats) in six bins; their colours, light to dark, are
+// .surprise.s0 … .s5 in style.css. Thresholds near ln 96 ≈ 4.6 (a uniform guess)
+// separate "expected" from "the model did not see it coming".
+const SURPRISE_BINS = [0, 0.5, 1, 2, 3, 5];
+const surpriseBin = (s) => SURPRISE_BINS.findLastIndex((from) => s >= from);
+
+function renderLegend() {
+  const title = document.createElement('span');
+  title.className = 'legend-title';
+  title.textContent = 'surprise −log p, nats:';
+  const swatches = SURPRISE_BINS.map((from, i) => {
+    const el = document.createElement('span');
+    el.className = `surprise s${i}`;
+    const to = SURPRISE_BINS[i + 1];
+    el.textContent = to === undefined ? `≥ ${from}` : `${from}–${to}`;
+    return el;
+  });
+  $('pg-legend').replaceChildren(title, ...swatches);
+}
 
 // FNV-1a of the text: a short fingerprint to compare runs by eye.
 function fingerprint(text) {
@@ -56,20 +77,106 @@ function cells(tbody, rows) {
 }
 
 let lk, model, generation = null, busy = false;
+// The coloured prompt of the current generation, built once so that re-rendering
+// the generated text does not take focus away from a character being read.
+let promptView = null;
+
+function describeScore(c) {
+  const alternatives = c.top.map((a) => `${show(a.char)} ${a.p.toFixed(3)}`).join(' · ');
+  return `${JSON.stringify(c.char)}, prompt character ${c.position + 1}: −log p = ${c.surprise.toFixed(3)} nats (p = ${c.p.toFixed(3)}), ` +
+    `rank ${c.rank} of ${model.vocab.length}; top ${c.top.length}: ${alternatives}`;
+}
+
+function scoredNote(scores) {
+  if (scores.count === 0) return 'A one-character prompt has nothing to score: no character comes before it.';
+  const which = `characters ${scores.scoredFrom + 1}–${scores.promptLength} of the prompt are scored`;
+  return scores.windowStart === 0
+    ? `${which} (the first has no prediction).`
+    : `${which}: the model sees only the last ${model.context}, and the first of those has no prediction.`;
+}
+
+// The prompt, each scored character coloured by its surprise. Arrow keys move
+// between characters (one tab stop); hover, tap or focus shows its scores in
+// #pg-char-info, and its title holds the same for a mouse tooltip.
+function scoredPrompt(g) {
+  const scores = g.promptScores;
+  const text = g.model.decode(g.ids.slice(0, g.promptLength));
+  const root = document.createElement('span');
+  root.className = 'prompt scored';
+  root.setAttribute('role', 'group');
+  root.setAttribute('aria-label', 'The prompt coloured by surprise; arrow keys move between characters, details below');
+  const unscored = (from, to, why) => {
+    if (from >= to) return;
+    const el = document.createElement('span');
+    el.className = 'unscored';
+    el.textContent = text.slice(from, to);
+    el.title = why;
+    root.append(el);
+  };
+  unscored(0, scores.windowStart, `not scored: outside the model's ${model.context}-character context`);
+  unscored(scores.windowStart, scores.scoredFrom, scores.windowStart === 0
+    ? 'not scored: no character comes before it to predict it from'
+    : `not scored: the first of the ${model.context} characters the model sees, so none before it predicts it`);
+  const spans = scores.chars.map((c, i) => {
+    const el = document.createElement('span');
+    el.className = `surprise s${surpriseBin(c.surprise)}`;
+    el.textContent = c.char === '\n' ? '⏎' : c.char;
+    el.title = describeScore(c);
+    el.tabIndex = i === 0 ? 0 : -1;
+    el.dataset.index = String(i);
+    root.append(el);
+    if (c.char === '\n') root.append('\n');
+    return el;
+  });
+  const select = (el) => { if (el.title) $('pg-char-info').textContent = el.title; };
+  const focus = (i) => {
+    for (const el of spans) el.tabIndex = -1;
+    spans[i].tabIndex = 0;
+    spans[i].focus();
+  };
+  root.addEventListener('focusin', (e) => select(e.target));
+  root.addEventListener('mouseover', (e) => select(e.target));
+  root.addEventListener('keydown', (e) => {
+    const i = Number(e.target.dataset.index);
+    if (!spans.length || !Number.isInteger(i)) return;
+    const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: spans.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    focus(Math.max(0, Math.min(spans.length - 1, to)));
+  });
+  return root;
+}
+
+function renderPrompt() {
+  const scores = generation?.promptScores;
+  $('pg-score-key').hidden = !scores;
+  if (!scores) {
+    promptView = null;
+    const plain = document.createElement('span');
+    plain.className = 'prompt';
+    plain.textContent = generation ? generation.model.decode(generation.ids.slice(0, generation.promptLength)) : $('pg-prompt').value;
+    return plain;
+  }
+  if (promptView?.generation !== generation) {
+    promptView = { generation, element: scoredPrompt(generation) };
+    $('pg-score-note').textContent = scoredNote(scores);
+    $('pg-char-info').textContent = scores.count ? 'Hover, tap or focus a prompt character (arrow keys move) for its −log p, rank and top 5 alternatives.' : '';
+  }
+  return promptView.element;
+}
 
 function renderText() {
   const pre = $('pg-text');
-  const prompt = document.createElement('span');
-  prompt.className = 'prompt';
-  prompt.textContent = generation ? generation.model.decode(generation.ids.slice(0, generation.promptLength)) : $('pg-prompt').value;
-  const out = document.createElement('span');
-  out.className = 'generated';
+  const prompt = renderPrompt();
+  const out = pre.querySelector('.generated') ?? Object.assign(document.createElement('span'), { className: 'generated' });
   out.textContent = generation ? generation.generated : '';
-  pre.replaceChildren(prompt, out);
+  if (pre.firstChild !== prompt || pre.lastChild !== out) pre.replaceChildren(prompt, out);
   const n = generation ? generation.ids.length - generation.promptLength : 0;
   const text = generation ? generation.generated : '';
+  const scores = generation?.promptScores;
+  const promptPart = scores?.count ? ` · prompt perplexity ${scores.perplexity.toFixed(3)} (${scores.count} characters scored)` : '';
   $('pg-summary').textContent = n
-    ? `${n} characters · perplexity under the model ${generation.perplexity.toFixed(3)} · seed ${generation.controls.seed} · fingerprint ${fingerprint(text)} — the same prompt, seed and controls give this same text, here or in Node.`
+    ? `${n} characters · perplexity under the model ${generation.perplexity.toFixed(3)}${promptPart} · seed ${generation.controls.seed} · fingerprint ${fingerprint(text)} — the same prompt, seed and controls give this same text, here or in Node.`
     : 'Nothing generated yet.';
   $('pg-summary').dataset.generated = text;
   $('pg-summary').dataset.fingerprint = fingerprint(text);
@@ -166,6 +273,7 @@ async function init() {
   $('pg-step').addEventListener('click', () => advance(1));
   $('pg-run').addEventListener('click', () => advance(Math.max(1, Math.min(1000, Number($('pg-count').value) || 64))));
   $('pg-reset').addEventListener('click', reset);
+  renderLegend();
   reset();
   $('pg-step').disabled = $('pg-run').disabled = false;
   $('pg-status').textContent = 'model loaded';

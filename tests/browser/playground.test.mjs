@@ -1,8 +1,10 @@
 // The generation playground in headless Chromium: the model loads from the
 // page's own server (no CDN), a seeded run generates exactly the text Node
 // generates with the same code, prompt, seed and controls (ONNX Runtime Web in
-// both), stepping reproduces the run's prefix, the logit lens lists one row per
-// layer, bad controls are named errors. Screenshot in test-output/.
+// both), the prompt's perplexity and per-character surprise shown are Node's,
+// stepping reproduces the run's prefix, the logit lens lists one row per
+// layer, bad controls are named errors, and the playground fits a phone's
+// width. Screenshots (desktop and phone) in test-output/.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -27,13 +29,15 @@ const { meta } = files;
 const model = await CharModel.create(ort, await load(), files);
 after(() => model.release());
 
-async function nodeText(prompt, controls, n) {
+async function nodeRun(prompt, controls, n) {
   const g = new Generation(model, prompt, controls);
   for (let i = 0; i < n; i++) await g.step();
-  const text = g.generated;
+  const run = { text: g.generated, promptScores: g.promptScores };
   g.dispose();
-  return text;
+  return run;
 }
+
+const showChar = (ch) => (ch === '\n' ? '⏎' : ch === ' ' ? '␣' : ch);
 
 async function setControl(id, value) {
   await page.$eval(`#${id}`, (el, v) => { el.value = v; el.dispatchEvent(new Event('change')); }, String(value));
@@ -49,14 +53,67 @@ test('a seeded run in the page generates the text Node generates', async () => {
   await page.click('#pg-run');
   await page.waitForFunction(() => document.getElementById('pg-status').textContent === 'done', null, { timeout: 120000 });
   const shown = await page.getAttribute('#pg-summary', 'data-generated');
-  const expected = await nodeText('The meaning of life is', { temperature: 0.7, topK: 20, topP: 0.95, minP: 0, repetitionPenalty: 1.1, seed: '99' }, 64);
+  const expected = await nodeRun('The meaning of life is', { temperature: 0.7, topK: 20, topP: 0.95, minP: 0, repetitionPenalty: 1.1, seed: '99' }, 64);
   assert.equal(shown.length, 64);
-  assert.equal(shown, expected);
+  assert.equal(shown, expected.text);
   const lens = await page.$$eval('#pg-lens tbody tr', (rows) => rows.map((r) => r.cells[0].textContent));
   assert.deepEqual(lens, ['embedding', ...Array.from({ length: meta.config.layers }, (_, l) => `layer ${l + 1}`)]);
   const kept = Number(await page.getAttribute('#pg-step', 'data-kept'));
   assert.match(await page.textContent('#pg-kept'), new RegExp(`^Kept set \\(${kept}\\)`));
   await page.locator('#playground').screenshot({ path: `${outDir}/demo-playground.png` });
+  nodeScores = expected.promptScores;
+});
+
+let nodeScores;
+
+test("the prompt's perplexity and each character's surprise are Node's", async () => {
+  const scores = nodeScores;
+  assert.equal(scores.count, 'The meaning of life is'.length - 1);
+  const summary = await page.textContent('#pg-summary');
+  const [, perplexity, count] = summary.match(/prompt perplexity (\d+\.\d{3}) \((\d+) characters scored\)/) ?? [];
+  assert.equal(perplexity, scores.perplexity.toFixed(3));
+  assert.equal(Number(count), scores.count);
+  assert.match(await page.textContent('#pg-score-note'), /characters 2–22 of the prompt are scored \(the first has no prediction\)/);
+  assert.equal(await page.isVisible('#pg-legend'), true);
+  assert.match(await page.textContent('#pg-legend'), /^surprise −log p, nats:/);
+  const spans = await page.$$eval('#pg-text .surprise', (els) => els.map((e) => ({ text: e.textContent, title: e.title, bg: getComputedStyle(e).backgroundColor })));
+  assert.equal(spans.length, scores.count);
+  assert.equal(spans.map((e) => e.text).join(''), 'he meaning of life is');
+  assert.equal(await page.textContent('#pg-text .unscored'), 'T');
+  // Surprise orders the colours: the most surprising character is never lighter than the least.
+  const luminance = (css) => css.match(/\d+/g).slice(0, 3).map(Number).reduce((a, v) => a + v, 0);
+  const bySurprise = scores.chars.map((c, i) => [c.surprise, i]).sort((a, b) => a[0] - b[0]);
+  assert.ok(luminance(spans[bySurprise.at(-1)[1]].bg) < luminance(spans[bySurprise[0][1]].bg));
+  // The tooltip of the most surprising character: its −log p, rank and Node's top 5 with probabilities.
+  const worst = bySurprise.at(-1)[1], c = scores.chars[worst];
+  const { title } = spans[worst];
+  assert.ok(title.includes(`−log p = ${c.surprise.toFixed(3)} nats`), title);
+  assert.ok(title.includes(`rank ${c.rank} of ${model.vocab.length}`), title);
+  assert.ok(title.endsWith(`top 5: ${c.top.map((a) => `${showChar(a.char)} ${a.p.toFixed(3)}`).join(' · ')}`), title);
+  // The same details by keyboard: one tab stop, arrow keys move along the characters.
+  assert.equal(await page.$$eval('#pg-text .surprise[tabindex="0"]', (els) => els.length), 1);
+  await page.focus('#pg-text .surprise[tabindex="0"]');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.index), '3');
+  assert.equal(await page.textContent('#pg-char-info'), spans[3].title);
+  assert.ok(spans[3].title.startsWith(`"${scores.chars[3].char}", prompt character 5: −log p = ${scores.chars[3].surprise.toFixed(3)}`));
+});
+
+test('at a 390 × 844 phone viewport the playground fits the width', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    // Chart.js resizes its canvases on a ResizeObserver callback, a frame or more later.
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= innerWidth, null, { timeout: 5000 }).catch(() => {});
+    const overflow = await page.evaluate(() => {
+      const wide = ['pg-text', 'pg-score-key', 'pg-legend', 'pg-char-info', 'pg-summary', 'playground']
+        .filter((id) => document.getElementById(id).getBoundingClientRect().right > innerWidth);
+      return { page: document.documentElement.scrollWidth - innerWidth, wide };
+    });
+    assert.deepEqual(overflow, { page: 0, wide: [] });
+    await page.locator('#playground').screenshot({ path: `${outDir}/demo-playground-phone.png` });
+  } finally {
+    await page.setViewportSize({ width: 1200, height: 900 });
+  }
 });
 
 test('stepping after a reset reproduces the run, character by character', async () => {

@@ -1,14 +1,16 @@
 // The generation playground's model and loop (web/playground-core.mjs) with a
 // real onnxruntime-web InferenceSession in Node, on the committed model
 // data/model/charlm.onnx (made by model/train.py): seeded generation is
-// reproducible, logitkit's LM head reproduces the model's own logits, and the
-// validation perplexity computed with logitkit's crossEntropy matches the one
-// the training script recorded with PyTorch.
+// reproducible, logitkit's LM head reproduces the model's own logits, the
+// prompt's scores come from the first step's own model run and equal
+// logSoftmax at the prompt's characters, and the validation perplexity computed
+// with logitkit's scoreTokens matches the one the training script recorded
+// with PyTorch.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-web';
 import { load } from '../../dist/index.mjs';
-import { CharModel, Generation, validationLoss } from '../../web/playground-core.mjs';
+import { CharModel, Generation, PROMPT_TOP, topN, validationLoss } from '../../web/playground-core.mjs';
 import { charlmFiles, readModelFile } from './charlm-files.mjs';
 
 ort.env.wasm.numThreads = 1;
@@ -75,7 +77,88 @@ test("logitkit's linear on the last normed hidden state reproduces the model's l
   }
 });
 
-test('validation perplexity with logitkit crossEntropy matches the training script', async () => {
+// Counts the ONNX runs made while fn runs.
+async function countingRuns(fn) {
+  let runs = 0;
+  const run = model.run;
+  model.run = function (...args) { runs++; return run.apply(this, args); };
+  try {
+    const value = await fn();
+    return { value, runs };
+  } finally {
+    delete model.run;
+  }
+}
+
+test("the prompt's scores come from the first step's own run and equal logSoftmax at the prompt's characters", async () => {
+  const prompt = 'The meaning of life is\nto  find a question.';
+  const ids = model.encode(prompt);
+  const V = model.vocab.length, T = ids.length;
+  const g = new Generation(model, prompt, CONTROLS);
+  const { value: first, runs } = await countingRuns(() => g.step());
+  assert.equal(runs, 1, 'the first step scores the prompt without another ONNX run');
+  const scores = g.promptScores;
+  assert.equal(scores.windowStart, 0);
+  assert.equal(scores.scoredFrom, 1);
+  assert.equal(scores.count, T - 1);
+  assert.equal(scores.chars.length, T - 1);
+  // The block's last row is what the first step sampled from.
+  assert.equal(scores.logits.length, T * V);
+  assert.deepEqual(first.logits, scores.logits.slice((T - 1) * V));
+  // The block is the model's own logits at every position.
+  const onnx = (await model.run(ids)).logits.data;
+  let worst = 0;
+  for (let i = 0; i < T * V; i++) worst = Math.max(worst, Math.abs(scores.logits[i] - onnx[i]));
+  assert.ok(worst < 1e-4, `max |block - onnx logits| = ${worst}`);
+  let sum = 0;
+  scores.chars.forEach((c, r) => {
+    const row = scores.logits.subarray(r * V, (r + 1) * V);
+    const reference = lk.logSoftmax(row);
+    assert.equal(c.position, r + 1);
+    assert.equal(c.token, ids[r + 1]);
+    assert.equal(c.char, prompt[r + 1]);
+    assert.equal(Math.fround(c.logprob), reference[c.token], `character ${r + 1}: logprob`);
+    assert.equal(c.surprise, -c.logprob);
+    let rank = 1;
+    for (let j = 0; j < V; j++) if (row[j] > row[c.token] || (row[j] === row[c.token] && j < c.token)) rank++;
+    assert.equal(c.rank, rank, `character ${r + 1}: rank`);
+    assert.deepEqual(c.top.map((a) => a.token), topN(row, PROMPT_TOP), `character ${r + 1}: top ${PROMPT_TOP}`);
+    for (const a of c.top) assert.equal(Math.fround(a.logprob), reference[a.token], `character ${r + 1}: top logprob of ${a.token}`);
+    sum += c.logprob;
+  });
+  assert.ok(Math.abs(scores.sum - sum) <= 1e-12 * Math.abs(sum));
+  assert.ok(Math.abs(scores.meanSurprise + sum / (T - 1)) <= 1e-12 * scores.meanSurprise);
+  assert.ok(Math.abs(scores.perplexity / Math.exp(scores.meanSurprise) - 1) <= 1e-12, `perplexity ${scores.perplexity} vs exp(-mean)`);
+  // Later steps keep the first step's scores and run the model once each.
+  const { runs: later } = await countingRuns(() => g.step());
+  assert.equal(later, 1);
+  assert.equal(g.promptScores, scores);
+  g.dispose();
+});
+
+test("a prompt longer than the context: only the window's characters after its first are scored", async () => {
+  const prompt = 'Q: What is the meaning of life?\nA: '.repeat(6);
+  const ctx = model.context, L = prompt.length;
+  assert.ok(L > ctx + 1);
+  const g = new Generation(model, prompt, CONTROLS);
+  await g.step();
+  const scores = g.promptScores;
+  assert.equal(scores.windowStart, L - ctx);
+  assert.equal(scores.scoredFrom, L - ctx + 1);
+  assert.equal(scores.count, ctx - 1);
+  assert.deepEqual(scores.chars.map((c) => c.position), Array.from({ length: ctx - 1 }, (_, i) => L - ctx + 1 + i));
+  assert.equal(scores.chars.map((c) => c.char).join(''), prompt.slice(L - ctx + 1));
+  assert.ok(Number.isFinite(scores.perplexity) && scores.perplexity >= 1);
+  g.dispose();
+  const single = new Generation(model, 'Q', CONTROLS);
+  await single.step();
+  assert.equal(single.promptScores.count, 0);
+  assert.deepEqual(single.promptScores.chars, []);
+  assert.ok(Number.isNaN(single.promptScores.perplexity));
+  single.dispose();
+});
+
+test('validation perplexity with logitkit scoreTokens matches the training script', async () => {
   const text = readModelFile('valid.txt', 'utf8');
   const { loss, windows } = await validationLoss(model, text);
   assert.equal(windows, meta.valid_windows);
