@@ -58,6 +58,8 @@ for name in "${adapters[@]}"; do
 done
 cp build/wasm/logitkit_simd.wasm dist/logitkit-simd.wasm
 cp build/wasm/logitkit_baseline.wasm dist/logitkit-baseline.wasm
+# SamplerOptions' scalar part and docs/sampler.md's options table come from the module's schema.
+node scripts/sampler-docs.mjs >/dev/null
 cat src/js/types/*.d.ts > dist/index.d.ts
 cp dist/index.d.ts dist/index.d.cts
 echo "build: dist/ ready ($(du -b dist/index.mjs | cut -f1) B js, $(du -b dist/logitkit-simd.wasm | cut -f1) B simd wasm)"

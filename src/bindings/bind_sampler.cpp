@@ -54,8 +54,13 @@ class SamplerBinding {
                  uintptr_t bias_values)
       : sampler_(parse_u64(seed), parse_u64(stream), &shared_workspace()) {
     lk::SamplerConfig cfg;
-    const lk::Span<lk::SamplerOption> options = lk::sampler_options();
-    for (size_t i = 0; i < options.size; ++i) options.data[i].set(cfg, ptr<double>(params)[i]);
+    // Every option of the schema, core and stage-declared. A NaN stage option
+    // would read as "unset" in C++; from JS it is a bad value, so it is
+    // passed on as one that validation rejects (naming the option).
+    for (size_t i = 0; i < lk::option_count(); ++i) {
+      const double v = ptr<double>(params)[i];
+      lk::set_option(cfg, i, v == v ? v : __builtin_inf());
+    }
     // Unpack the lists; configure() copies them, so these vectors may go.
     std::vector<int32_t> list[kListCount];
     const int32_t* p = ptr<int32_t>(lists);

@@ -6,6 +6,7 @@
 #include "rows.h"
 #include "sampling_candidates.h"
 #include "sampler_options.h"
+#include "sampler_stages.h"
 #include "sampling_masses.h"
 #include "sampling_threshold.h"
 #include "scalar_math.h"
@@ -15,20 +16,7 @@ namespace {
 constexpr float kInf = __builtin_inff();
 constexpr size_t kMaxVocab = size_t(1) << 23;  // keeps every mass sum (each <= 2^30) exact in float64
 
-bool stage_enabled(SamplerStage s, const SamplerConfig& cfg) {
-  switch (s) {
-    case SamplerStage::kTopK: return cfg.top_k > 0;
-    case SamplerStage::kTopP: return cfg.top_p < 1;
-    case SamplerStage::kMinP: return cfg.min_p > 0;
-    case SamplerStage::kTypicalP: return cfg.typical_p < 1;
-    case SamplerStage::kTopNSigma: return cfg.top_n_sigma > 0;
-    case SamplerStage::kEpsilon: return cfg.epsilon > 0;
-    case SamplerStage::kEta: return cfg.eta > 0;
-    case SamplerStage::kXtc: return cfg.xtc_probability > 0 && cfg.xtc_threshold <= 0.5;
-    case SamplerStage::kTemperature: return cfg.temperature != 1.0 || cfg.dynatemp_range > 0;
-  }
-  return false;
-}
+bool stage_enabled(SamplerStage s, const SamplerConfig& cfg) { return filter_stage(s).enabled(cfg, nullptr); }
 
 Status check_order(const SamplerConfig& cfg) {
   if (cfg.order.size == 0) return Status::Ok();
@@ -114,10 +102,13 @@ Status validate_sampler_config(const SamplerConfig& cfg, size_t vocab) {
   if (vocab == 0) return Status::Error(S::kEmpty);
   if (vocab > kMaxVocab) return Status::Error(S::kBadShape);
   // Every scalar option against its range (one table, sampler_options.h).
-  const Span<SamplerOption> options = sampler_options();
-  for (size_t i = 0; i < options.size; ++i) {
-    const SamplerOption& o = options.data[i];
-    if (!option_accepts(o, o.get(cfg))) return Status::Error(S::kBadOption, i);
+  for (size_t i = 0; i < option_count(); ++i)
+    if (!option_accepts(option_at(i), option_value(cfg, i))) return Status::Error(S::kBadOption, i);
+  // One selector picks the token: mirostat, or a registered one (which then
+  // names its first option in the error).
+  const size_t selector = enabled_selector(cfg);
+  if (selector != SIZE_MAX && cfg.mirostat != 0) {
+    return Status::Error(S::kBadOption, size_t(sampler_option_index(sampler_stages().data[selector]->options.data[0].name)));
   }
   for (size_t i = 0; i < cfg.logit_bias.size; ++i) {
     const TokenBias& b = cfg.logit_bias.data[i];
@@ -167,11 +158,43 @@ size_t opening_top_k(const SamplerConfig& cfg, size_t vocab) {
   return 0;
 }
 
+// The selector stage of a step (sampler_stages.h): its option values and a
+// working copy of its state, written back to the sequence only by a step
+// that draws and succeeds.
+struct Selection {
+  size_t stage = SIZE_MAX;
+  double own[kMaxStageOptions];
+  std::vector<double> state;
+
+  explicit Selection(const SamplerConfig& cfg, const SequenceState& seq) {
+    if (cfg.mirostat != 0) return;
+    stage = enabled_selector(cfg);
+    if (stage == SIZE_MAX) return;
+    stage_option_values(cfg, stage, own);
+    const SamplerStageInterface& s = *sampler_stages().data[stage];
+    const size_t at = stage_slots(stage).state;
+    if (s.state_size == 0) return;
+    if (seq.stage_state.size() == stage_state_size() && seq.stage_state[at] == seq.stage_state[at]) {
+      state.assign(seq.stage_state.begin() + long(at), seq.stage_state.begin() + long(at + s.state_size));
+    } else {
+      state.assign(s.state_size, 0.0);
+      s.reset(own, state.data());
+    }
+    if (s.observe) s.observe(own, state.data(), seq);
+  }
+  const SamplerStageInterface& interface() const { return *sampler_stages().data[stage]; }
+  void commit(SequenceState& seq) const {
+    if (state.empty()) return;
+    if (seq.stage_state.size() != stage_state_size()) seq.stage_state.assign(stage_state_size(), __builtin_nan(""));
+    std::copy(state.begin(), state.end(), seq.stage_state.begin() + long(stage_slots(stage).state));
+  }
+};
+
 // Steps 1-4 of sampler.h: leaves the final candidates in c, with weights at
 // ctx.temperature, and the step's token draw in *bits53. seq.rng advances
 // only on success.
 Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& ctx, Candidates& c,
-                 uint64_t* bits53) {
+                 uint64_t* bits53, Selection* selection) {
   const SamplerConfig& cfg = ctx.cfg;
   Status st = validate_sampler_config(cfg, vocab);
   if (!st.ok()) return st;
@@ -221,12 +244,15 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
     const uint32_t first = uint32_t(top.index);
     compact_positions(c, ctx, &first, 1, [](size_t) { return true; });
   } else if (cfg.mirostat != 0) {
-    apply_stage(SamplerStage::kTemperature, c, ctx);
+    filter_stage(SamplerStage::kTemperature).filter(c, ctx, nullptr);
     mirostat_filter(c, ctx, mirostat_mu(cfg, seq));
   } else {
     const SamplerStage* order = cfg.order.size ? cfg.order.data : kDefaultOrder;
     const size_t stages = cfg.order.size ? cfg.order.size : kStageCount;
-    for (size_t s = 0; s < stages; ++s) apply_stage(order[s], c, ctx);
+    for (size_t s = 0; s < stages; ++s) filter_stage(order[s]).filter(c, ctx, nullptr);
+    if (selection->stage != SIZE_MAX) {
+      selection->interface().select(c, ctx, selection->own, selection->state.empty() ? nullptr : selection->state.data());
+    }
   }
   ensure_weights(c, ctx.temperature, ctx);
   return Status::Ok();
@@ -238,7 +264,8 @@ Status sampler_distribution(float* logits, size_t vocab, const SamplerConfig& cf
   StepContext ctx{cfg, workspace.impl()};
   Candidates c;
   uint64_t bits53;
-  Status st = run_chain(logits, vocab, seq, ctx, c, &bits53);
+  Selection selection(cfg, seq);  // read, not committed: a distribution is not a pick
+  Status st = run_chain(logits, vocab, seq, ctx, c, &bits53, &selection);
   if (!st.ok()) return st;
   // Masked tokens (-inf) may still be candidates when no stage cut them; they
   // are not part of the distribution (probability exactly 0 by the mask).
@@ -271,11 +298,18 @@ Status sample_logits(float* logits, size_t vocab, const SamplerConfig& cfg, Sequ
   StepContext ctx{cfg, ws};
   Candidates c;
   uint64_t bits53;
-  Status st = run_chain(logits, vocab, seq, ctx, c, &bits53);
+  Selection selection(cfg, seq);
+  Status st = run_chain(logits, vocab, seq, ctx, c, &bits53, &selection);
   if (!st.ok()) return st;
   size_t chosen = 0;
   st = draw_token(c, ctx.temperature, bits53, ctx, &chosen);
   if (!st.ok()) return st;
+  // Greedy bypasses the selector, which keeps its state (as mirostat keeps mu).
+  if (selection.stage != SIZE_MAX && !(is_greedy_temperature(cfg.temperature) && cfg.dynatemp_range == 0)) {
+    const SamplerStageInterface& s = selection.interface();
+    if (s.picked) s.picked(c, chosen, ctx, selection.own, selection.state.data(), seq);
+    selection.commit(seq);
+  }
   *out = SampleResult();
   const double t = ctx.temperature;
   out->token = c.id(chosen);

@@ -22,7 +22,9 @@
 //    c. frequency and presence penalties (OpenAI; llama.cpp `penalties`):
 //       logits[t] -= count(t)·frequency + (count(t) > 0)·presence.
 //       The window is the last `penalty_last_n` history tokens (-1 = all,
-//       0 = none), as llama.cpp's penalty_last_n.
+//       0 = none), as llama.cpp's penalty_last_n, without the first
+//       penalty_prompt_ignore_length tokens of the history (HF
+//       `prompt_ignore_length`: a prompt's tokens need not count).
 //    c'. DRY, "don't repeat yourself" (llama.cpp `dry`, same defaults): over
 //       the last dry_penalty_last_n history tokens (-1 = all), for each token
 //       t that would extend a repeat of the history's suffix of length
@@ -173,6 +175,8 @@ constexpr SamplerStage kHfOrder[kStageCount] = {
     SamplerStage::kEta,         SamplerStage::kTopNSigma, SamplerStage::kXtc};
 
 constexpr int32_t kMaxTopLogprobs = 20;
+// Room for the options that stages declare themselves (sampler_stages.h).
+constexpr size_t kMaxStageOptions = 16;
 
 struct SamplerConfig {
   // Logit processing (step 1 above).
@@ -185,6 +189,7 @@ struct SamplerConfig {
   float frequency_penalty = 0.0f;        // finite
   float presence_penalty = 0.0f;         // finite
   int32_t penalty_last_n = 64;           // -1 = whole history, 0 = off
+  int32_t penalty_prompt_ignore_length = 0;  // >= 0: the first this many history tokens are never penalised (HF)
   float dry_multiplier = 0.0f;           // finite >= 0; 0 = off
   float dry_base = 1.75f;                // finite > 0; < 1 = off
   int32_t dry_allowed_length = 2;        // >= 0
@@ -222,6 +227,15 @@ struct SamplerConfig {
   double mirostat_tau = 5.0;             // target surprise, bits; >= 0
   double mirostat_eta = 0.1;             // learning rate; >= 0
   int32_t mirostat_m = 100;              // v1: tokens used to estimate s; [1, 1024]
+
+  // Options declared by stages (sampler_stages.h), at the slots the registry
+  // assigns (set them by name through sampler_options.h); NaN = the stage's
+  // declared default.
+  double stage_options[kMaxStageOptions] = {
+      __builtin_nan(""), __builtin_nan(""), __builtin_nan(""), __builtin_nan(""),
+      __builtin_nan(""), __builtin_nan(""), __builtin_nan(""), __builtin_nan(""),
+      __builtin_nan(""), __builtin_nan(""), __builtin_nan(""), __builtin_nan(""),
+      __builtin_nan(""), __builtin_nan(""), __builtin_nan(""), __builtin_nan("")};
 
   // Results.
   int32_t top_logprobs = 0;              // [0, 20]
@@ -265,6 +279,7 @@ struct SequenceState {
   std::vector<int32_t> history;          // prompt + generated tokens
   size_t prompt_length = 0;              // the first prompt_length of history are prompt
   double mirostat_mu = __builtin_nan("");  // NaN until the first mirostat step (then 2·tau)
+  std::vector<double> stage_state;       // stateful stages' state (sampler_stages.h); empty until a step needs it
 
   size_t generated() const { return history.size() - prompt_length; }
   // Appends a generated token (steps never append by themselves).

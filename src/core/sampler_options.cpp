@@ -1,5 +1,7 @@
 #include "sampler_options.h"
 
+#include "sampler_stages.h"
+
 #include <cstdio>
 #include <cstring>
 
@@ -11,11 +13,11 @@ constexpr double kInt32Max = 2147483647.0;
 
 #define LK_FIELD(f)                                                            \
   [](const SamplerConfig& c) { return double(c.f); },                          \
-      [](SamplerConfig& c, double v) { c.f = static_cast<decltype(c.f)>(v); }
+      [](SamplerConfig& c, double v) { c.f = static_cast<decltype(c.f)>(v); }, 0.0
 
 // clang-format off
 const SamplerOption kOptions[] = {
-  {"temperature", OptionKind::kNumber, 0, kInf, false, false, "0 = greedy (the first maximum). Default 1.", LK_FIELD(temperature)},
+  {"temperature", OptionKind::kNumber, 0, kInf, false, false, "0 = greedy (the first maximum); 1 leaves the logits as they are.", LK_FIELD(temperature)},
   {"dynatempRange", OptionKind::kNumber, 0, kInf, false, false, "llama.cpp dynamic temperature (temp_ext): T ranges over temperature ± this; 0 = off.", LK_FIELD(dynatemp_range)},
   {"dynatempExponent", OptionKind::kNumber, 0, kInf, false, false, "Exponent of the normalised entropy in dynamic temperature.", LK_FIELD(dynatemp_exponent)},
   {"topK", OptionKind::kInteger, 0, kInt32Max, false, false, "Keep the k most probable tokens; 0 = off.", LK_FIELD(top_k)},
@@ -31,7 +33,8 @@ const SamplerOption kOptions[] = {
   {"repetitionPenalty", OptionKind::kFloat, 0, kFloatMax, true, false, "HF/llama.cpp repetition penalty: positive logits divided, negative multiplied; 1 = off.", LK_FIELD(repetition_penalty)},
   {"frequencyPenalty", OptionKind::kFloat, -kFloatMax, kFloatMax, false, false, "OpenAI frequency penalty: z −= count · this.", LK_FIELD(frequency_penalty)},
   {"presencePenalty", OptionKind::kFloat, -kFloatMax, kFloatMax, false, false, "OpenAI presence penalty: z −= this once a token occurred.", LK_FIELD(presence_penalty)},
-  {"penaltyLastN", OptionKind::kInteger, -1, kInt32Max, false, false, "Penalty window over the history: -1 = all, 0 = none. Default 64.", LK_FIELD(penalty_last_n)},
+  {"penaltyLastN", OptionKind::kInteger, -1, kInt32Max, false, false, "Penalty window over the history: -1 = all, 0 = none.", LK_FIELD(penalty_last_n)},
+  {"promptIgnoreLength", OptionKind::kInteger, 0, kInt32Max, false, false, "HF prompt_ignore_length: the first this many history tokens (e.g. the prompt) are never penalised.", LK_FIELD(penalty_prompt_ignore_length)},
   {"dryMultiplier", OptionKind::kFloat, 0, kFloatMax, false, false, "DRY (llama.cpp) multiplier; 0 = off.", LK_FIELD(dry_multiplier)},
   {"dryBase", OptionKind::kFloat, 0, kFloatMax, true, false, "DRY base of the exponential penalty; < 1 = off.", LK_FIELD(dry_base)},
   {"dryAllowedLength", OptionKind::kInteger, 0, kInt32Max, false, false, "DRY: repeats up to this length are not penalised.", LK_FIELD(dry_allowed_length)},
@@ -84,21 +87,65 @@ void append_stages(std::string& out, const SamplerStage* order, size_t n) {
   out += '[';
   for (size_t i = 0; i < n; ++i) {
     if (i) out += ',';
-    append_string(out, kStageNames[size_t(order[i])]);
+    append_string(out, filter_stage(order[i]).name);
   }
   out += ']';
 }
 }  // namespace
 
-const char* const kStageNames[kStageCount] = {"topK", "topP", "minP", "typicalP", "topNSigma",
-                                              "epsilon", "eta", "xtc", "temperature"};
-
 Span<SamplerOption> sampler_options() { return {kOptions, sizeof(kOptions) / sizeof(kOptions[0])}; }
 
+namespace {
+// Option i of the schema beyond the core table: its stage and its place there.
+struct StageOption {
+  size_t stage, own;
+};
+bool stage_option(size_t i, StageOption* where) {
+  size_t k = i - sampler_options().size;
+  const Span<const SamplerStageInterface*> stages = sampler_stages();
+  for (size_t s = 0; s < stages.size; ++s) {
+    if (k < stages.data[s]->options.size) {
+      *where = {s, k};
+      return true;
+    }
+    k -= stages.data[s]->options.size;
+  }
+  return false;
+}
+}  // namespace
+
+size_t option_count() {
+  size_t n = sampler_options().size;
+  const Span<const SamplerStageInterface*> stages = sampler_stages();
+  for (size_t s = 0; s < stages.size; ++s) n += stages.data[s]->options.size;
+  return n;
+}
+
+const SamplerOption& option_at(size_t i) {
+  if (i < sampler_options().size) return sampler_options().data[i];
+  StageOption at{};
+  stage_option(i, &at);
+  return sampler_stages().data[at.stage]->options.data[at.own];
+}
+
+double option_value(const SamplerConfig& cfg, size_t i) {
+  if (i < sampler_options().size) return sampler_options().data[i].get(cfg);
+  StageOption at{};
+  stage_option(i, &at);
+  const double v = cfg.stage_options[stage_slots(at.stage).options + at.own];
+  return v == v ? v : option_at(i).def;
+}
+
+void set_option(SamplerConfig& cfg, size_t i, double value) {
+  if (i < sampler_options().size) return sampler_options().data[i].set(cfg, value);
+  StageOption at{};
+  stage_option(i, &at);
+  cfg.stage_options[stage_slots(at.stage).options + at.own] = value;
+}
+
 int32_t sampler_option_index(const char* name) {
-  const Span<SamplerOption> all = sampler_options();
-  for (size_t i = 0; i < all.size; ++i)
-    if (std::strcmp(all.data[i].name, name) == 0) return int32_t(i);
+  for (size_t i = 0; i < option_count(); ++i)
+    if (std::strcmp(option_at(i).name, name) == 0) return int32_t(i);
   return -1;
 }
 
@@ -113,16 +160,16 @@ bool option_accepts(const SamplerOption& o, double v) {
 std::string sampler_schema_json() {
   std::string out = "{\"options\":[";
   const SamplerConfig defaults;
-  const Span<SamplerOption> all = sampler_options();
-  for (size_t i = 0; i < all.size; ++i) {
-    const SamplerOption& o = all.data[i];
+  const Span<const SamplerStageInterface*> stages = sampler_stages();
+  for (size_t i = 0; i < option_count(); ++i) {
+    const SamplerOption& o = option_at(i);
     if (i) out += ',';
     out += "{\"name\":";
     append_string(out, o.name);
     out += ",\"kind\":";
     append_string(out, kind_name(o.kind));
     out += ",\"default\":";
-    append_number(out, o.get(defaults));
+    append_number(out, option_value(defaults, i));
     out += ",\"min\":";
     append_number(out, o.min);
     out += ",\"max\":";
@@ -131,12 +178,22 @@ std::string sampler_schema_json() {
     out += o.max_exclusive ? ",\"maxExclusive\":true" : ",\"maxExclusive\":false";
     out += ",\"doc\":";
     append_string(out, o.doc);
+    out += ",\"stage\":";
+    StageOption at{};
+    if (stage_option(i, &at)) append_string(out, stages.data[at.stage]->name);
+    else out += "null";
     out += '}';
   }
   out += "],\"stages\":";
   SamplerStage ids[kStageCount];
   for (size_t s = 0; s < kStageCount; ++s) ids[s] = SamplerStage(s);
   append_stages(out, ids, kStageCount);
+  out += ",\"selectors\":[";
+  for (size_t s = kStageCount; s < stages.size; ++s) {
+    if (s > kStageCount) out += ',';
+    append_string(out, stages.data[s]->name);
+  }
+  out += ']';
   out += ",\"orders\":{\"llama.cpp\":";
   append_stages(out, kDefaultOrder, kStageCount);
   out += ",\"hf\":";

@@ -30,23 +30,33 @@ struct SamplerOption {
   double min, max;      // -inf / +inf: unbounded on that side
   bool min_exclusive, max_exclusive;
   const char* doc;      // one line for the .d.ts and docs/sampler.md
+  // A SamplerConfig field (the core table), or null for an option a stage
+  // declares (sampler_stages.h), whose value lives in stage_options.
   double (*get)(const SamplerConfig&);
   void (*set)(SamplerConfig&, double);
+  double def;           // the default of a stage-declared option (core: the field's initialiser)
 };
 
-// Every scalar option, in the order of the bindings' parameter table.
+// The core table: options that are SamplerConfig fields.
 Span<SamplerOption> sampler_options();
-// Position of the option called `name`, or -1.
+
+// Every option of the schema, in the order of the bindings' parameter table:
+// the core table, then each registered stage's own options.
+size_t option_count();
+const SamplerOption& option_at(size_t i);
+// The value in force (a stage option's default when cfg leaves it unset).
+double option_value(const SamplerConfig& cfg, size_t i);
+void set_option(SamplerConfig& cfg, size_t i, double value);
+// Position of the option called `name` among all, or -1.
 int32_t sampler_option_index(const char* name);
 // Whether v is a valid value of the option (NaN never is).
 bool option_accepts(const SamplerOption& option, double v);
 
-// Names of the stages, indexed by SamplerStage.
-extern const char* const kStageNames[kStageCount];
-
 // The schema as JSON: {"options":[{name, kind, default, min, max,
-// minExclusive, maxExclusive, doc}], "stages":[..], "orders":{"llama.cpp":[..],
-// "hf":[..]}, "maxTopLogprobs":20, "status":{name: code}}; unbounded sides are null.
+// minExclusive, maxExclusive, doc, stage}], "stages":[filter names, in
+// SamplerStage order], "selectors":[..], "orders":{"llama.cpp":[..], "hf":[..]},
+// "maxTopLogprobs":20, "status":{name: code}}; unbounded sides are null; an
+// option's stage is the stage that declares it, or null.
 std::string sampler_schema_json();
 
 }  // namespace lk

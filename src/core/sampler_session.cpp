@@ -1,5 +1,7 @@
 #include "sampler_session.h"
 
+#include "sampler_stages.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -128,6 +130,7 @@ void Sampler::reset() {
   state_.prompt_length = 0;
   state_.rng.counter = 0;
   state_.mirostat_mu = __builtin_nan("");
+  state_.stage_state.clear();
 }
 
 std::string Sampler::save() const {
@@ -145,7 +148,20 @@ std::string Sampler::save() const {
     if (i) out += ',';
     out += std::to_string(state_.history[i]);
   }
-  out += "]}";
+  out += ']';
+  // Stateful stages (sampler_stages.h), when a step has used one; NaN (unset) as null.
+  if (!state_.stage_state.empty()) {
+    out += ",\"stageState\":[";
+    for (size_t i = 0; i < state_.stage_state.size(); ++i) {
+      if (i) out += ',';
+      const double v = state_.stage_state[i];
+      char num[32] = "null";
+      if (v == v) std::snprintf(num, sizeof(num), "%.17g", v);
+      out += num;
+    }
+    out += ']';
+  }
+  out += '}';
   return out;
 }
 
@@ -177,6 +193,18 @@ Status Sampler::restore(const std::string& json) {
         } while (ok && in.eat(','));
         ok = ok && in.eat(']');
       }
+    }
+    else if (k == "stageState") {
+      ok = in.eat('[');
+      if (ok && !in.eat(']')) {
+        do {
+          double v;
+          ok = in.number_or_null(&v);
+          if (ok) s.stage_state.push_back(v);
+        } while (ok && in.eat(','));
+        ok = ok && in.eat(']');
+      }
+      ok = ok && s.stage_state.size() == stage_state_size();
     }
     if (!ok) return bad;
   } while (in.eat(','));

@@ -42,8 +42,9 @@ class Sampler {
   void reset();
 
   // {"version":1,"seed":"..","stream":"..","counter":"..","promptLength":n,
-  //  "mirostatMu":x|null,"history":[..]}: 64-bit integers as decimal strings
-  // (exact in JavaScript), mu with 17 significant digits (exact round trip).
+  //  "mirostatMu":x|null,"history":[..]} and, once a stateful stage has
+  //  stepped, "stageState":[x|null, ..]: 64-bit integers as decimal strings
+  // (exact in JavaScript), doubles with 17 significant digits (exact round trip).
   std::string save() const;
   // Restores a save(); on kBadState the sampler is unchanged.
   Status restore(const std::string& json);

@@ -7,6 +7,7 @@
 
 #include "kernels/kernels.h"
 #include "rows.h"
+#include "sampler_stages.h"
 #include "sampling_candidates.h"
 #include "sampling_masses.h"
 #include "sampling_threshold.h"
@@ -352,18 +353,21 @@ void temperature(Candidates& c, StepContext& ctx) {
 
 }  // namespace
 
-void apply_stage(SamplerStage stage, Candidates& c, StepContext& ctx) {
-  switch (stage) {
-    case SamplerStage::kTopK: top_k(c, ctx); return;
-    case SamplerStage::kTopP: top_p(c, ctx); return;
-    case SamplerStage::kMinP: min_p(c, ctx); return;
-    case SamplerStage::kTypicalP: typical_p(c, ctx); return;
-    case SamplerStage::kTopNSigma: top_n_sigma(c, ctx); return;
-    case SamplerStage::kEpsilon: epsilon(c, ctx); return;
-    case SamplerStage::kEta: eta(c, ctx); return;
-    case SamplerStage::kXtc: xtc(c, ctx); return;
-    case SamplerStage::kTemperature: temperature(c, ctx); return;
-  }
-}
+// The filters behind the stage interface (sampler_stages.h); their options
+// are SamplerConfig fields, so they declare none of their own.
+#define LK_FILTER(id, label, fn, is_enabled)                                                       \
+  extern const SamplerStageInterface id = {                                                       \
+      label, {}, 0, [](const SamplerConfig& cfg, const double*) -> bool { return is_enabled; },    \
+      [](Candidates& c, StepContext& ctx, const double*) { fn(c, ctx); }, nullptr, nullptr, nullptr, nullptr};
+LK_FILTER(kTopKStage, "topK", top_k, cfg.top_k > 0)
+LK_FILTER(kTopPStage, "topP", top_p, cfg.top_p < 1)
+LK_FILTER(kMinPStage, "minP", min_p, cfg.min_p > 0)
+LK_FILTER(kTypicalPStage, "typicalP", typical_p, cfg.typical_p < 1)
+LK_FILTER(kTopNSigmaStage, "topNSigma", top_n_sigma, cfg.top_n_sigma > 0)
+LK_FILTER(kEpsilonStage, "epsilon", epsilon, cfg.epsilon > 0)
+LK_FILTER(kEtaStage, "eta", eta, cfg.eta > 0)
+LK_FILTER(kXtcStage, "xtc", xtc, cfg.xtc_probability > 0 && cfg.xtc_threshold <= 0.5)
+LK_FILTER(kTemperatureStage, "temperature", temperature, cfg.temperature != 1.0 || cfg.dynatemp_range > 0)
+#undef LK_FILTER
 
 }  // namespace lk

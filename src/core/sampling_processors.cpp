@@ -17,6 +17,9 @@ void apply_penalties(float* logits, const SamplerConfig& cfg, Span<int32_t> hist
   if (!on || cfg.penalty_last_n == 0 || history.size == 0) return;
   size_t window = history.size;
   if (cfg.penalty_last_n > 0 && size_t(cfg.penalty_last_n) < window) window = size_t(cfg.penalty_last_n);
+  // HF prompt_ignore_length: the first positions of the history are never penalised.
+  const size_t ignored = size_t(cfg.penalty_prompt_ignore_length);
+  if (history.size - window < ignored) window = ignored < history.size ? history.size - ignored : 0;
   const int32_t* tail = history.data + (history.size - window);
   ws.touched.clear();
   for (size_t i = 0; i < window; ++i) {

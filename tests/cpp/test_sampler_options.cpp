@@ -11,6 +11,7 @@
 
 #include "sampler.h"
 #include "sampler_options.h"
+#include "sampler_stages.h"
 
 namespace {
 // A value just outside the option's rule on each bounded side, and NaN.
@@ -63,6 +64,6 @@ TEST_CASE("sampler options: unique names, defaults within their rules, each opti
     }
   }
   CHECK(lk::sampler_option_index("noSuchOption") == -1);
-  CHECK(std::string(lk::kStageNames[size_t(lk::SamplerStage::kTemperature)]) == "temperature");
+  CHECK(std::string(lk::filter_stage(lk::SamplerStage::kTemperature).name) == "temperature");
   CHECK(lk::sampler_schema_json().find("\"noTokenLeft\":8") != std::string::npos);
 }

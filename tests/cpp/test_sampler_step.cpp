@@ -101,6 +101,30 @@ TEST_CASE("sampler step: logit bias, penalties and masks match hand-computed val
     REQUIRE(lk::sample_logits(y.data(), 2, cfg, seq, ws, &r).ok());
     CHECK(y[0] == 1.0f);
   }
+  SUBCASE("prompt_ignore_length (HF): the first N history tokens are never penalised, within the window") {
+    std::vector<int32_t> hist = {0, 1, 1, 2, 0, 3};
+    cfg.repetition_penalty = 2;
+    cfg.penalty_last_n = -1;
+    for (int32_t ignore : {0, 2, 4, 6, 100}) {
+      std::vector<float> x = {2, 2, 2, 2, 2};
+      cfg.penalty_prompt_ignore_length = ignore;
+      lk::SequenceState seq = sequence(hist);
+      REQUIRE(lk::sample_logits(x.data(), 5, cfg, seq, ws, &r).ok());
+      // HF: a token is penalised iff it occurs at some position >= ignore.
+      for (int32_t t = 0; t < 5; ++t) {
+        bool occurs = false;
+        for (size_t i = size_t(ignore); i < hist.size(); ++i) occurs |= hist[i] == t;
+        CHECK(x[size_t(t)] == (occurs ? 1.0f : 2.0f));
+      }
+    }
+    // With a window: the last 3 positions (3..5), of which those >= 4 count.
+    std::vector<float> x = {2, 2, 2, 2, 2};
+    cfg.penalty_last_n = 3;
+    cfg.penalty_prompt_ignore_length = 4;
+    lk::SequenceState seq = sequence(hist);
+    REQUIRE(lk::sample_logits(x.data(), 5, cfg, seq, ws, &r).ok());
+    CHECK(x == std::vector<float>{1, 2, 2, 1, 2});
+  }
   SUBCASE("banned, allowed and the XGrammar bitmask set -inf, after bias") {
     std::vector<float> x(40, 0.0f);
     int32_t banned[] = {1}, allowed[] = {0, 1, 2, 33, 35};

@@ -4,43 +4,10 @@
 export type SamplerStageName = 'topK' | 'topP' | 'minP' | 'typicalP' | 'topNSigma' | 'epsilon' | 'eta' | 'xtc' | 'temperature';
 export type TokenIds = number[] | Int32Array | Uint32Array;
 
+// The scalar options (temperature, topK, …) are in 21-sampler-options.d.ts,
+// generated from the module's schema; these are the lists and keys.
 export interface SamplerOptions {
-  /** 0 = greedy (first maximum). Default 1. */
-  temperature?: number;
-  /** llama.cpp dynamic temperature (temp_ext): range and exponent. */
-  dynatempRange?: number;
-  dynatempExponent?: number;
-  /** 0 = off. */
-  topK?: number;
-  /** [0, 1]; 1 = off. */
-  topP?: number;
-  /** [0, 1]; 0 = off. */
-  minP?: number;
-  /** [0, 1]; 1 = off. */
-  typicalP?: number;
-  /** top-n-σ; 0 = off. */
-  topNSigma?: number;
-  /** HF epsilon sampling, [0, 1); 0 = off. */
-  epsilon?: number;
-  /** HF eta sampling, [0, 1); 0 = off. */
-  eta?: number;
-  /** XTC (llama.cpp): probability of applying it, and the threshold. */
-  xtcProbability?: number;
-  xtcThreshold?: number;
-  /** Every filter keeps at least max(minKeep, 1) tokens. */
-  minKeep?: number;
-  /** HF/llama.cpp repetition penalty (> 0; 1 = off): positive logits divided, negative multiplied. */
-  repetitionPenalty?: number;
-  /** OpenAI frequency and presence penalties. */
-  frequencyPenalty?: number;
-  presencePenalty?: number;
-  /** Penalty window over the history: -1 = all, 0 = none. Default 64. */
-  penaltyLastN?: number;
-  /** DRY (llama.cpp): multiplier (0 = off), base, allowed length, window, breaker token sequences. */
-  dryMultiplier?: number;
-  dryBase?: number;
-  dryAllowedLength?: number;
-  dryPenaltyLastN?: number;
+  /** DRY sequence breakers: token sequences a repeat does not reach back past. */
   dryBreakers?: TokenIds[];
   /** OpenAI logit_bias: {token: value}, a Map or [token, value] pairs; the value is added. */
   logitBias?: Record<number, number> | Map<number, number> | Array<[number, number]>;
@@ -53,26 +20,10 @@ export interface SamplerOptions {
   beginSuppressTokens?: TokenIds;
   /** EOS token(s), blocked until minNewTokens / minLength are reached. */
   eosTokenId?: number | TokenIds;
-  minNewTokens?: number;
-  minLength?: number;
-  /** HF no-repeat n-gram size; 0 = off. */
-  noRepeatNgramSize?: number;
   /** HF bad-word sequences. */
   badWords?: TokenIds[];
-  /** Mirostat 1 or 2 (0 = off), target surprise tau, learning rate eta, v1's m. */
-  mirostat?: 0 | 1 | 2;
-  mirostatTau?: number;
-  mirostatEta?: number;
-  mirostatM?: number;
   /** Stage order: 'llama.cpp' (default), 'hf' (temperature first) or an explicit list. */
   order?: 'llama.cpp' | 'hf' | SamplerStageName[];
-  /** Alternatives to report (OpenAI top_logprobs), 0..20; under the raw distribution unless topLogprobsFinal. */
-  topLogprobs?: number;
-  topLogprobsFinal?: boolean;
-  /** Also compute the token's log-probability under the raw distribution (one more pass over V). */
-  rawLogprob?: boolean;
-  /** Also compute the entropy of the final distribution. */
-  entropy?: boolean;
   /** RNG key: (seed, stream) select a Philox4x32-10 stream; number < 2^53, BigInt or decimal string. */
   seed?: number | bigint | string;
   stream?: number | bigint | string;
