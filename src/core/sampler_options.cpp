@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <limits>
+#include <type_traits>
 
 namespace lk {
 namespace {
@@ -11,9 +13,26 @@ constexpr double kInf = __builtin_inf();
 constexpr double kFloatMax = 3.4028234663852886e38;
 constexpr double kInt32Max = 2147483647.0;
 
+// A double as the field's type, defined for every double: a value the type
+// cannot hold becomes one that validation rejects (an integer field's minimum,
+// below every option's range; a float field's infinity), never undefined behaviour.
+template <class T>
+T stored(double v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return v != 0;
+  } else if constexpr (std::is_integral_v<T>) {
+    const bool fits = v >= double(std::numeric_limits<T>::min()) && v <= double(std::numeric_limits<T>::max());
+    return fits && double(T(v)) == v ? T(v) : std::numeric_limits<T>::min();
+  } else if constexpr (std::is_same_v<T, float>) {
+    return v > kFloatMax ? __builtin_inff() : v < -kFloatMax ? -__builtin_inff() : float(v);
+  } else {
+    return v;
+  }
+}
+
 #define LK_FIELD(f)                                                            \
   [](const SamplerConfig& c) { return double(c.f); },                          \
-      [](SamplerConfig& c, double v) { c.f = static_cast<decltype(c.f)>(v); }, 0.0
+      [](SamplerConfig& c, double v) { c.f = stored<decltype(c.f)>(v); }, 0.0
 
 // clang-format off
 const SamplerOption kOptions[] = {
