@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "diagnostics.h"
+#include "backend_scope.h"
 #include "kernels/kernels.h"
 #include "multilabel.h"
 #include "similarity.h"
@@ -79,7 +80,7 @@ TEST_CASE("classification ops: every backend gives the recorded bits") {
       {"similarity_dot", 0x24afe42fu}, {"similarity_cosine", 0x829930cfu}, {"diagnose", 0xb4308d16u},
   };
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     for (const auto& entry : digests()) {
       char got[64];
       std::snprintf(got, sizeof got, "%s %08x (backend %d)", entry.first.c_str(), entry.second, int(b));
@@ -87,5 +88,4 @@ TEST_CASE("classification ops: every backend gives the recorded bits") {
       CHECK(entry.second == want.at(entry.first));
     }
   }
-  lk::set_active_backend(lk::best_backend());
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "classify_helpers.h"
+#include "backend_scope.h"
 #include "diagnostics.h"
 #include "kernels/kernels.h"
 #include "rows.h"
@@ -48,13 +49,12 @@ TEST_CASE("diagnose: summary matches float64 on a large batch (both backends)") 
   mean /= double(x.size());
   for (float v : x) m2 += (v - mean) * (v - mean);
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     lk::LogitSummary s;
     REQUIRE(lk::diagnose(x.data(), rows, cols, nullptr, nullptr, nullptr, nullptr, &s).ok());
     CHECK(s.mean == doctest::Approx(mean).epsilon(1e-12));
     CHECK(s.std == doctest::Approx(std::sqrt(m2 / double(x.size()))).epsilon(1e-7));
   }
-  lk::set_active_backend(lk::best_backend());
 }
 
 TEST_CASE("input_kind: probabilities, log-probabilities and single columns are recognised") {

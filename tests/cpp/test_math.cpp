@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "elementwise.h"
+#include "backend_scope.h"
 #include "kernels/kernels.h"
 #include "scalar_math.h"
 #include "ulp.h"
@@ -31,7 +32,7 @@ std::vector<float> sweep_values(uint32_t stride) {
 TEST_CASE("exp: <= 1 ULP over all float32 (strided sweep), specials exact") {
   std::vector<float> x = sweep_values(251), y(x.size());
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     lk::exp(x.data(), y.data(), x.size());
     double worst = 0;
     float worst_x = 0;
@@ -59,7 +60,7 @@ TEST_CASE("log: <= 1 ULP over all positive float32 (strided sweep), specials exa
     x.push_back(f);
   std::vector<float> y(x.size());
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     lk::log(x.data(), y.data(), x.size());
     double worst = 0;
     float worst_x = 0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "elementwise.h"
+#include "backend_scope.h"
 #include "kernels/kernels.h"
 #include "linear.h"
 #include "rows.h"
@@ -51,7 +52,7 @@ Ref reference(const std::vector<float>& x, double t) {
 TEST_CASE("softmax / log_softmax / logsumexp / entropy match float64 within the documented bounds") {
   Lcg g{42};
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     double worst_p = 0, worst_sub = 0, worst_lp = 0, worst_lse = 0, worst_h = 0;
     for (int c = 0; c < 60; ++c) {
       size_t n = 1 + size_t(g.uniform() * 3000);
@@ -83,7 +84,6 @@ TEST_CASE("softmax / log_softmax / logsumexp / entropy match float64 within the 
     CHECK(worst_lse <= 1.0);
     CHECK(worst_h <= 1.0);
   }
-  lk::set_active_backend(lk::best_backend());
 }
 
 TEST_CASE("softmax is shift invariant and does not overflow at 1e30") {
@@ -193,7 +193,7 @@ TEST_CASE("row scans on long rows: first maximum across blocks, NaN, and infinit
   const float inf = INFINITY;
   Lcg g{11};
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     for (int c = 0; c < 300; ++c) {
       const size_t n = 1 + size_t(g.uniform() * 3000);
       std::vector<float> y(n);
@@ -241,7 +241,6 @@ TEST_CASE("row scans on long rows: first maximum across blocks, NaN, and infinit
       }
     }
   }
-  lk::set_active_backend(lk::best_backend());
 }
 
 TEST_CASE("sigmoid and logit against float64") {
@@ -306,7 +305,7 @@ TEST_CASE("every backend gives bit-identical outputs") {
   x[3] = -INFINITY;
   std::vector<std::vector<float>> results;
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     std::vector<float> all, tmp(n);
     float s;
     lk::softmax(x.data(), tmp.data(), 1, n, 0.7);
@@ -323,7 +322,6 @@ TEST_CASE("every backend gives bit-identical outputs") {
     all.push_back(s);
     results.push_back(all);
   }
-  lk::set_active_backend(lk::best_backend());
   REQUIRE(results[0].size() == results[1].size());
   size_t mismatches = 0;
   for (size_t i = 0; i < results[0].size(); ++i) mismatches += bits_of(results[0][i]) != bits_of(results[1][i]);
@@ -358,7 +356,7 @@ TEST_CASE("softmax sweep: outputs near and below 2^-126 (subnormal) against floa
   std::vector<std::vector<float>> outputs[2];
   int bi = 0;
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     double worst_normal = 0, worst_sub = 0, worst_sub_y = 0;
     size_t n_normal = 0, n_sub = 0, n_zero = 0;
     for (const Row& r : rows) {
@@ -393,7 +391,6 @@ TEST_CASE("softmax sweep: outputs near and below 2^-126 (subnormal) against floa
     CHECK(worst_sub <= 2.0);
     ++bi;
   }
-  lk::set_active_backend(lk::best_backend());
   size_t mismatches = 0;
   for (size_t r = 0; r < rows.size(); ++r)
     for (size_t i = 0; i < rows[r].x.size(); ++i) mismatches += bits_of(outputs[0][r][i]) != bits_of(outputs[1][r][i]);

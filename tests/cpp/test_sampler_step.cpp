@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "backend_scope.h"
 #include "sampler.h"
 #include "sampler_testing.h"
 #include "sampling_masses.h"
@@ -321,7 +322,7 @@ TEST_CASE("sampler step: a fixed seed gives the same tokens and bit-identical lo
   cfg.compute_raw_logprob = true;
   cfg.compute_entropy = true;
   auto run = [&](lk::Backend b) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     std::vector<int32_t> hist;
     std::vector<double> values;
     lk::SamplingRng rng{42, 0, 0};
@@ -334,7 +335,6 @@ TEST_CASE("sampler step: a fixed seed gives the same tokens and bit-identical lo
       values.push_back(r.entropy);
       for (int j = 0; j < r.top_count; ++j) values.push_back(r.top_logprobs[j]);
     }
-    lk::set_active_backend(lk::best_backend());
     return std::make_pair(hist, values);
   };
   auto a = run(lk::Backend::kScalar), b = run(lk::best_backend());

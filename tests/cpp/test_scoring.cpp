@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "classify_helpers.h"
+#include "backend_scope.h"
 #include "kernels/kernels.h"
 #include "rows.h"
 #include "scoring.h"
@@ -63,7 +64,7 @@ TEST_CASE("score_tokens: log-probabilities, ranks, top-N, entropy and totals aga
   Rng g{11};
   double worst_lp = 0, worst_h = 0;
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     for (size_t cols : {1, 2, 7, 64, 1000, 32003}) {
       for (double t : {1.0, 0.6, 2.5}) {
         const size_t rows = 5;
@@ -118,7 +119,6 @@ TEST_CASE("score_tokens: log-probabilities, ranks, top-N, entropy and totals aga
       }
     }
   }
-  lk::set_active_backend(lk::best_backend());
   MESSAGE("score_tokens: worst log p error " << worst_lp << " of the 2^-23 + 2^-52·|ref| bound; worst entropy error " << worst_h);
 }
 

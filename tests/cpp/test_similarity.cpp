@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "classify_helpers.h"
+#include "backend_scope.h"
 #include "kernels/kernels.h"
 #include "similarity.h"
 
@@ -13,7 +14,7 @@ using namespace lk_test;
 TEST_CASE("similarity: dot and cosine within the float32 dot-product bound (both backends)") {
   Rng g{5};
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     double worst_rel = 0;
     for (size_t dim : {1u, 3u, 16u, 37u, 384u, 1024u}) {
       const size_t n = 53, nq = 2;
@@ -43,7 +44,6 @@ TEST_CASE("similarity: dot and cosine within the float32 dot-product bound (both
     MESSAGE("similarity dot: worst " << worst_rel << " of the dim·2^-24·Σ|q·d| bound");
     CHECK(worst_rel <= 1.0);
   }
-  lk::set_active_backend(lk::best_backend());
 }
 
 TEST_CASE("similarity: a document's score does not depend on the batch around it") {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "classify_helpers.h"
+#include "backend_scope.h"
 #include "kernels/kernels.h"
 #include "topk.h"
 #include "ulp.h"
@@ -48,7 +49,7 @@ TEST_CASE("top_k: the seed example cat/dog/bird") {
 TEST_CASE("top_k: same set and order as a stable sort; probabilities within 1 ULP (both backends)") {
   Rng g{7};
   for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
-    lk::set_active_backend(b);
+    const lk_test::BackendScope backend(b);
     double worst = 0;
     for (int c = 0; c < 80; ++c) {
       size_t cols = 1 + size_t(g.uniform() * (c % 4 == 0 ? 22000 : 1500));
@@ -79,7 +80,6 @@ TEST_CASE("top_k: same set and order as a stable sort; probabilities within 1 UL
     MESSAGE("top_k probabilities, backend " << int(b) << ": worst " << worst << " ULP");
     CHECK(worst <= 1.0);
   }
-  lk::set_active_backend(lk::best_backend());
 }
 
 TEST_CASE("top_k: +inf shares, T = 0 is greedy, all-masked rows give zeros") {
