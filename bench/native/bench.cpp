@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "rows.h"
+#include "ops/rows.h"
 
 namespace {
 struct Stats { double median, p10, p90; };

@@ -3,13 +3,13 @@
 // are several numbers go into a caller-provided float64 array.
 #include <emscripten/bind.h>
 
-#include "calibration_metrics.h"
+#include "calibration/calibration_metrics.h"
 #include "common.h"
-#include "histogram_binning.h"
-#include "isotonic_regression.h"
-#include "platt_scaling.h"
-#include "temperature_scaling.h"
-#include "vector_scaling.h"
+#include "calibration/histogram_binning.h"
+#include "calibration/isotonic_regression.h"
+#include "calibration/platt_scaling.h"
+#include "calibration/temperature_scaling.h"
+#include "calibration/vector_scaling.h"
 
 using lk_bind::ptr;
 using lk_bind::report;

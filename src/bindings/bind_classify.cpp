@@ -3,10 +3,10 @@
 #include <emscripten/bind.h>
 
 #include "common.h"
-#include "diagnostics.h"
-#include "multilabel.h"
-#include "similarity.h"
-#include "topk.h"
+#include "classify/diagnostics.h"
+#include "classify/multilabel.h"
+#include "classify/similarity.h"
+#include "ops/topk.h"
 
 using lk_bind::ptr;
 using lk_bind::report;

@@ -2,7 +2,7 @@
 #include <emscripten/bind.h>
 
 #include "common.h"
-#include "losses.h"
+#include "ops/losses.h"
 
 using lk_bind::ptr;
 using lk_bind::report;

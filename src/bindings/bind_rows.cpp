@@ -3,9 +3,9 @@
 #include <emscripten/emscripten.h>
 
 #include "common.h"
-#include "elementwise.h"
-#include "linear.h"
-#include "rows.h"
+#include "ops/elementwise.h"
+#include "ops/linear.h"
+#include "ops/rows.h"
 
 using lk_bind::ptr;
 using lk_bind::report;

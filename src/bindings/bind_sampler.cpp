@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "common.h"
-#include "sampler_options.h"
-#include "sampler_session.h"
-#include "sampling_speculative.h"
+#include "sampling/sampler_options.h"
+#include "sampling/sampler_session.h"
+#include "sampling/sampling_speculative.h"
 
 using lk_bind::ptr;
 using lk_bind::report;

@@ -2,7 +2,7 @@
 #include <emscripten/bind.h>
 
 #include "common.h"
-#include "scoring.h"
+#include "ops/scoring.h"
 
 using lk_bind::ptr;
 using lk_bind::report;

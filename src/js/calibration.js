@@ -1,4 +1,4 @@
-// Calibration (src/core/calibration_metrics.h, temperature_scaling.h,
+// Calibration (src/core/calibration/calibration_metrics.h, temperature_scaling.h,
 // platt_scaling.h, vector_scaling.h, histogram_binning.h,
 // isotonic_regression.h): fit a calibrator on validation scores, apply it,
 // measure ECE / MCE / NLL / Brier, serialise to JSON.

@@ -1,9 +1,9 @@
 // Classification, multi-label, retrieval and logit diagnostics
-// (src/core/topk.h, multilabel.h, similarity.h, diagnostics.h).
+// (src/core/ops/topk.h, multilabel.h, similarity.h, diagnostics.h).
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { LogitBuffer, Status } from './logitkit.js';
 
-// InputKind of src/core/diagnostics.h, as warning codes.
+// InputKind of src/core/classify/diagnostics.h, as warning codes.
 const KINDS = [null, 'probabilities', 'log-probabilities', 'single-column'];
 const KIND_MESSAGES = {
   probabilities: 'look like probabilities (every value in [0, 1], each row sums to 1), not logits: ' +

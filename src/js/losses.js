@@ -1,4 +1,4 @@
-// Loss functions with PyTorch semantics (src/core/losses.h): cross-entropy,
+// Loss functions with PyTorch semantics (src/core/ops/losses.h): cross-entropy,
 // NLL, BCE with logits and KL divergence, from typed arrays.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { LogitBuffer } from './logitkit.js';

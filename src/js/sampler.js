@@ -1,4 +1,4 @@
-// The sampler (src/core/sampler.h): every decoding control, sorting-free and
+// The sampler (src/core/sampling/sampler.h): every decoding control, sorting-free and
 // exact, seeded with a counter-based generator. A Sampler owns wasm memory
 // (dispose() it); its state (history, RNG position) saves to plain JSON.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
@@ -19,7 +19,7 @@ const SPECULATIVE_KEYS = optionKeys('speculativeVerify', ['seed', 'stream', 'cou
 const SLOT = { params: 6, lists: 7, biasValues: 8, bitmask: 9, result: 10, ids: 11, probs: 12, count: 13 };
 
 /**
- * The sampler's schema, exported by the wasm module (src/core/sampler_options.h
+ * The sampler's schema, exported by the wasm module (src/core/sampling/sampler_options.h
  * and src/bindings/bind_sampler.cpp): scalar options with kinds, defaults and
  * ranges; stage names and order presets; the packed list layout; the result
  * layout; status codes. Parsed once per instance. Everything this file knows

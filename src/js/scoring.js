@@ -1,4 +1,4 @@
-// Scoring given text (src/core/scoring.h): per-token log-probabilities,
+// Scoring given text (src/core/ops/scoring.h): per-token log-probabilities,
 // ranks, top alternatives, entropy and perplexity of tokens that were given,
 // not sampled, without materialising a [T × V] output.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';

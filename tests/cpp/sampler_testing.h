@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sampler_options.h"
+#include "sampling/sampler_options.h"
 #include "status.h"
 
 namespace sampler_testing {

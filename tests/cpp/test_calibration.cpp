@@ -9,12 +9,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "calibration_metrics.h"
-#include "histogram_binning.h"
-#include "isotonic_regression.h"
-#include "platt_scaling.h"
-#include "temperature_scaling.h"
-#include "vector_scaling.h"
+#include "calibration/calibration_metrics.h"
+#include "calibration/histogram_binning.h"
+#include "calibration/isotonic_regression.h"
+#include "calibration/platt_scaling.h"
+#include "calibration/temperature_scaling.h"
+#include "calibration/vector_scaling.h"
 
 namespace {
 struct Lcg {

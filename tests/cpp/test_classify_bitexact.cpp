@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "diagnostics.h"
+#include "classify/diagnostics.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
-#include "multilabel.h"
-#include "similarity.h"
-#include "topk.h"
+#include "classify/multilabel.h"
+#include "classify/similarity.h"
+#include "ops/topk.h"
 
 namespace {
 // The inputs of tests/js/bitexact.test.mjs: xorshift32 values in [-20, 20).

@@ -6,9 +6,9 @@
 
 #include "classify_helpers.h"
 #include "backend_scope.h"
-#include "diagnostics.h"
+#include "classify/diagnostics.h"
 #include "kernels/kernels.h"
-#include "rows.h"
+#include "ops/rows.h"
 
 using namespace lk_test;
 

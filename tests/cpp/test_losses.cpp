@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "losses.h"
+#include "ops/losses.h"
 
 namespace {
 struct Lcg {

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "elementwise.h"
+#include "ops/elementwise.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
-#include "scalar_math.h"
+#include "ops/scalar_math.h"
 #include "ulp.h"
 
 using namespace lk_test;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "classify_helpers.h"
-#include "multilabel.h"
+#include "classify/multilabel.h"
 #include "ulp.h"
 
 using namespace lk_test;

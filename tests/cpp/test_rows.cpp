@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "elementwise.h"
+#include "ops/elementwise.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
-#include "linear.h"
-#include "rows.h"
+#include "ops/linear.h"
+#include "ops/rows.h"
 #include "ulp.h"
 
 using namespace lk_test;

@@ -8,7 +8,7 @@
 #include <map>
 #include <vector>
 
-#include "sampler.h"
+#include "sampling/sampler.h"
 #include "sampler_testing.h"
 
 using sampler_testing::Lcg;

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "sampler.h"
-#include "sampler_options.h"
-#include "sampler_stages.h"
+#include "sampling/sampler.h"
+#include "sampling/sampler_options.h"
+#include "sampling/sampler_stages.h"
 
 namespace {
 // A value just outside the option's rule on each bounded side, and NaN.

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
-#include "sampler.h"
+#include "sampling/sampler.h"
 #include "sampler_testing.h"
 
 using sampler_testing::Lcg;

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sampling_rng.h"
+#include "sampling/sampling_rng.h"
 
 TEST_CASE("sampler rng: Philox4x32-10 matches the Random123 known-answer vectors") {
   struct Kat { uint32_t ctr[4], key[2], out[4]; };

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "sampler.h"
-#include "sampler_session.h"
+#include "sampling/sampler.h"
+#include "sampling/sampler_session.h"
 #include "sampler_testing.h"
-#include "sampling_speculative.h"
+#include "sampling/sampling_speculative.h"
 
 using sampler_testing::chi2_critical_1e3;
 using sampler_testing::Lcg;

@@ -12,10 +12,10 @@
 
 #include "kernels/kernels.h"
 #include "backend_scope.h"
-#include "sampler.h"
+#include "sampling/sampler.h"
 #include "sampler_testing.h"
-#include "sampling_masses.h"
-#include "sampling_select.h"
+#include "sampling/sampling_masses.h"
+#include "sampling/sampling_select.h"
 
 using sampler_testing::chi2_critical_1e3;
 using sampler_testing::is_bad_option;

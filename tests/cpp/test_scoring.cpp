@@ -10,8 +10,8 @@
 #include "classify_helpers.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
-#include "rows.h"
-#include "scoring.h"
+#include "ops/rows.h"
+#include "ops/scoring.h"
 
 using namespace lk_test;
 

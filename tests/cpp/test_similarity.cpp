@@ -7,7 +7,7 @@
 #include "classify_helpers.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
-#include "similarity.h"
+#include "classify/similarity.h"
 
 using namespace lk_test;
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "adaptive_p_reference.h"
-#include "sampler.h"
-#include "sampler_options.h"
-#include "sampler_session.h"
+#include "sampling/sampler.h"
+#include "sampling/sampler_options.h"
+#include "sampling/sampler_session.h"
 #include "sampler_testing.h"
 
 using sampler_testing::chi2_critical_1e3;

@@ -9,7 +9,7 @@
 #include "classify_helpers.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
-#include "topk.h"
+#include "ops/topk.h"
 #include "ulp.h"
 
 using namespace lk_test;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
-#include "rows.h"
+#include "ops/rows.h"
 
 namespace {
 [[noreturn]] void fail(const char* what) {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
-#include "sampler.h"
+#include "sampling/sampler.h"
 
 namespace {
 [[noreturn]] void fail(const char* what) {

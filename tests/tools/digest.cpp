@@ -7,10 +7,10 @@
 #include <cstring>
 #include <vector>
 
-#include "elementwise.h"
-#include "linear.h"
-#include "losses.h"
-#include "rows.h"
+#include "ops/elementwise.h"
+#include "ops/linear.h"
+#include "ops/losses.h"
+#include "ops/rows.h"
 
 namespace {
 uint32_t g_state = 2463534242u;

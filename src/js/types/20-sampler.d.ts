@@ -1,5 +1,5 @@
 
-// ---- The sampler (docs/sampler.md; semantics in src/core/sampler.h) ----
+// ---- The sampler (docs/sampler.md; semantics in src/core/sampling/sampler.h) ----
 
 export type SamplerStageName = 'topK' | 'topP' | 'minP' | 'typicalP' | 'topNSigma' | 'epsilon' | 'eta' | 'xtc' | 'temperature';
 export type TokenIds = number[] | Int32Array | Uint32Array;

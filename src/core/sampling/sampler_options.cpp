@@ -1,0 +1,233 @@
+#include "sampling/sampler_options.h"
+
+#include "sampling/sampler_stages.h"
+
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+namespace lk {
+namespace {
+constexpr double kInf = __builtin_inf();
+constexpr double kFloatMax = 3.4028234663852886e38;
+constexpr double kInt32Max = 2147483647.0;
+
+// A double as the field's type, defined for every double: a value the type
+// cannot hold becomes one that validation rejects (an integer field's minimum,
+// below every option's range; a float field's infinity), never undefined behaviour.
+template <class T>
+T stored(double v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return v != 0;
+  } else if constexpr (std::is_integral_v<T>) {
+    const bool fits = v >= double(std::numeric_limits<T>::min()) && v <= double(std::numeric_limits<T>::max());
+    return fits && double(T(v)) == v ? T(v) : std::numeric_limits<T>::min();
+  } else if constexpr (std::is_same_v<T, float>) {
+    return v > kFloatMax ? __builtin_inff() : v < -kFloatMax ? -__builtin_inff() : float(v);
+  } else {
+    return v;
+  }
+}
+
+#define LK_FIELD(f)                                                            \
+  [](const SamplerConfig& c) { return double(c.f); },                          \
+      [](SamplerConfig& c, double v) { c.f = stored<decltype(c.f)>(v); }, 0.0
+
+// clang-format off
+const SamplerOption kOptions[] = {
+  {"temperature", OptionKind::kNumber, 0, kInf, false, false, "0 = greedy (the first maximum); 1 leaves the logits as they are.", LK_FIELD(temperature)},
+  {"dynatempRange", OptionKind::kNumber, 0, kInf, false, false, "llama.cpp dynamic temperature (temp_ext): T ranges over temperature ± this; 0 = off.", LK_FIELD(dynatemp_range)},
+  {"dynatempExponent", OptionKind::kNumber, 0, kInf, false, false, "Exponent of the normalised entropy in dynamic temperature.", LK_FIELD(dynatemp_exponent)},
+  {"topK", OptionKind::kInteger, 0, kInt32Max, false, false, "Keep the k most probable tokens; 0 = off.", LK_FIELD(top_k)},
+  {"topP", OptionKind::kNumber, 0, 1, false, false, "Nucleus: keep the smallest head holding this much mass; 1 = off.", LK_FIELD(top_p)},
+  {"minP", OptionKind::kNumber, 0, 1, false, false, "Keep tokens with p >= minP · p_max; 0 = off.", LK_FIELD(min_p)},
+  {"typicalP", OptionKind::kNumber, 0, 1, false, false, "Locally typical sampling (llama.cpp typical); 1 = off.", LK_FIELD(typical_p)},
+  {"topNSigma", OptionKind::kNumber, 0, kInf, false, false, "Keep logits >= max − n·σ (llama.cpp top-n-σ); 0 = off.", LK_FIELD(top_n_sigma)},
+  {"epsilon", OptionKind::kNumber, 0, 1, false, true, "HF epsilon sampling: keep p >= epsilon; 0 = off.", LK_FIELD(epsilon)},
+  {"eta", OptionKind::kNumber, 0, 1, false, true, "HF eta sampling: keep p >= min(eta, sqrt(eta)·e^-H); 0 = off.", LK_FIELD(eta)},
+  {"xtcProbability", OptionKind::kNumber, 0, 1, false, false, "XTC (llama.cpp): probability of applying it at a step; 0 = off.", LK_FIELD(xtc_probability)},
+  {"xtcThreshold", OptionKind::kNumber, 0, 1, false, false, "XTC: tokens with p >= this (all but the least probable) are removed; > 0.5 = off.", LK_FIELD(xtc_threshold)},
+  {"minKeep", OptionKind::kInteger, 0, kInt32Max, false, false, "Every filter keeps at least max(minKeep, 1) tokens.", LK_FIELD(min_keep)},
+  {"repetitionPenalty", OptionKind::kFloat, 0, kFloatMax, true, false, "HF/llama.cpp repetition penalty: positive logits divided, negative multiplied; 1 = off.", LK_FIELD(repetition_penalty)},
+  {"frequencyPenalty", OptionKind::kFloat, -kFloatMax, kFloatMax, false, false, "OpenAI frequency penalty: z −= count · this.", LK_FIELD(frequency_penalty)},
+  {"presencePenalty", OptionKind::kFloat, -kFloatMax, kFloatMax, false, false, "OpenAI presence penalty: z −= this once a token occurred.", LK_FIELD(presence_penalty)},
+  {"penaltyLastN", OptionKind::kInteger, -1, kInt32Max, false, false, "Penalty window over the history: -1 = all, 0 = none.", LK_FIELD(penalty_last_n)},
+  {"promptIgnoreLength", OptionKind::kInteger, 0, kInt32Max, false, false, "HF prompt_ignore_length: the first this many history tokens (e.g. the prompt) are never penalised.", LK_FIELD(penalty_prompt_ignore_length)},
+  {"dryMultiplier", OptionKind::kFloat, 0, kFloatMax, false, false, "DRY (llama.cpp) multiplier; 0 = off.", LK_FIELD(dry_multiplier)},
+  {"dryBase", OptionKind::kFloat, 0, kFloatMax, true, false, "DRY base of the exponential penalty; < 1 = off.", LK_FIELD(dry_base)},
+  {"dryAllowedLength", OptionKind::kInteger, 0, kInt32Max, false, false, "DRY: repeats up to this length are not penalised.", LK_FIELD(dry_allowed_length)},
+  {"dryPenaltyLastN", OptionKind::kInteger, -1, kInt32Max, false, false, "DRY window over the history: -1 = all, 0 = none.", LK_FIELD(dry_penalty_last_n)},
+  {"minNewTokens", OptionKind::kInteger, 0, kInt32Max, false, false, "EOS is masked until this many tokens were generated (HF).", LK_FIELD(min_new_tokens)},
+  {"minLength", OptionKind::kInteger, 0, kInt32Max, false, false, "EOS is masked until the history (prompt included) is this long (HF).", LK_FIELD(min_length)},
+  {"noRepeatNgramSize", OptionKind::kInteger, 0, kInt32Max, false, false, "HF no-repeat n-gram size; 0 = off.", LK_FIELD(no_repeat_ngram_size)},
+  {"mirostat", OptionKind::kInteger, 0, 2, false, false, "Mirostat 1 or 2 (replaces the stage chain); 0 = off.", LK_FIELD(mirostat)},
+  {"mirostatTau", OptionKind::kNumber, 0, kInf, false, false, "Mirostat target surprise, in bits.", LK_FIELD(mirostat_tau)},
+  {"mirostatEta", OptionKind::kNumber, 0, kInf, false, false, "Mirostat learning rate.", LK_FIELD(mirostat_eta)},
+  {"mirostatM", OptionKind::kInteger, 1, 1024, false, false, "Mirostat 1: tokens used to estimate the Zipf exponent.", LK_FIELD(mirostat_m)},
+  {"topLogprobs", OptionKind::kInteger, 0, kMaxTopLogprobs, false, false, "Alternatives to report (OpenAI top_logprobs), under the raw distribution unless topLogprobsFinal.", LK_FIELD(top_logprobs)},
+  {"topLogprobsFinal", OptionKind::kBoolean, 0, 1, false, false, "Report the alternatives under the final distribution instead.", LK_FIELD(top_logprobs_final)},
+  {"rawLogprob", OptionKind::kBoolean, 0, 1, false, false, "Also the token's log-probability under the raw distribution (one more pass over V).", LK_FIELD(compute_raw_logprob)},
+  {"entropy", OptionKind::kBoolean, 0, 1, false, false, "Also the entropy of the final distribution.", LK_FIELD(compute_entropy)},
+};
+// clang-format on
+#undef LK_FIELD
+
+const char* kind_name(OptionKind k) {
+  switch (k) {
+    case OptionKind::kNumber: return "number";
+    case OptionKind::kFloat: return "float";
+    case OptionKind::kInteger: return "integer";
+    case OptionKind::kBoolean: return "boolean";
+  }
+  return "";
+}
+
+void append_number(std::string& out, double v) {
+  if (v == kInf || v == -kInf) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.17g", v);
+  out += buf;
+}
+
+void append_string(std::string& out, const char* s) {
+  out += '"';
+  for (; *s; ++s) {
+    if (*s == '"' || *s == '\\') out += '\\';
+    out += *s;
+  }
+  out += '"';
+}
+
+void append_stages(std::string& out, const SamplerStage* order, size_t n) {
+  out += '[';
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out += ',';
+    append_string(out, filter_stage(order[i]).name);
+  }
+  out += ']';
+}
+}  // namespace
+
+Span<SamplerOption> sampler_options() { return {kOptions, sizeof(kOptions) / sizeof(kOptions[0])}; }
+
+namespace {
+// Option i of the schema beyond the core table: its stage and its place there.
+struct StageOption {
+  size_t stage, own;
+};
+bool stage_option(size_t i, StageOption* where) {
+  size_t k = i - sampler_options().size;
+  const Span<const SamplerStageInterface*> stages = sampler_stages();
+  for (size_t s = 0; s < stages.size; ++s) {
+    if (k < stages.data[s]->options.size) {
+      *where = {s, k};
+      return true;
+    }
+    k -= stages.data[s]->options.size;
+  }
+  return false;
+}
+}  // namespace
+
+size_t option_count() {
+  size_t n = sampler_options().size;
+  const Span<const SamplerStageInterface*> stages = sampler_stages();
+  for (size_t s = 0; s < stages.size; ++s) n += stages.data[s]->options.size;
+  return n;
+}
+
+const SamplerOption& option_at(size_t i) {
+  if (i < sampler_options().size) return sampler_options().data[i];
+  StageOption at{};
+  stage_option(i, &at);
+  return sampler_stages().data[at.stage]->options.data[at.own];
+}
+
+double option_value(const SamplerConfig& cfg, size_t i) {
+  if (i < sampler_options().size) return sampler_options().data[i].get(cfg);
+  StageOption at{};
+  stage_option(i, &at);
+  const double v = cfg.stage_options[stage_slots(at.stage).options + at.own];
+  return v == v ? v : option_at(i).def;
+}
+
+void set_option(SamplerConfig& cfg, size_t i, double value) {
+  if (i < sampler_options().size) return sampler_options().data[i].set(cfg, value);
+  StageOption at{};
+  stage_option(i, &at);
+  cfg.stage_options[stage_slots(at.stage).options + at.own] = value;
+}
+
+int32_t sampler_option_index(const char* name) {
+  for (size_t i = 0; i < option_count(); ++i)
+    if (std::strcmp(option_at(i).name, name) == 0) return int32_t(i);
+  return -1;
+}
+
+bool option_accepts(const SamplerOption& o, double v) {
+  if (!(v == v) || v == kInf || v == -kInf) return false;
+  if (o.min_exclusive ? !(v > o.min) : !(v >= o.min)) return false;
+  if (o.max_exclusive ? !(v < o.max) : !(v <= o.max)) return false;
+  if (o.kind == OptionKind::kInteger || o.kind == OptionKind::kBoolean) return v == double(int64_t(v));
+  return true;
+}
+
+std::string sampler_schema_json() {
+  std::string out = "{\"options\":[";
+  const SamplerConfig defaults;
+  const Span<const SamplerStageInterface*> stages = sampler_stages();
+  for (size_t i = 0; i < option_count(); ++i) {
+    const SamplerOption& o = option_at(i);
+    if (i) out += ',';
+    out += "{\"name\":";
+    append_string(out, o.name);
+    out += ",\"kind\":";
+    append_string(out, kind_name(o.kind));
+    out += ",\"default\":";
+    append_number(out, option_value(defaults, i));
+    out += ",\"min\":";
+    append_number(out, o.min);
+    out += ",\"max\":";
+    append_number(out, o.max);
+    out += o.min_exclusive ? ",\"minExclusive\":true" : ",\"minExclusive\":false";
+    out += o.max_exclusive ? ",\"maxExclusive\":true" : ",\"maxExclusive\":false";
+    out += ",\"doc\":";
+    append_string(out, o.doc);
+    out += ",\"stage\":";
+    StageOption at{};
+    if (stage_option(i, &at)) append_string(out, stages.data[at.stage]->name);
+    else out += "null";
+    out += '}';
+  }
+  out += "],\"stages\":";
+  SamplerStage ids[kStageCount];
+  for (size_t s = 0; s < kStageCount; ++s) ids[s] = SamplerStage(s);
+  append_stages(out, ids, kStageCount);
+  out += ",\"selectors\":[";
+  for (size_t s = kStageCount; s < stages.size; ++s) {
+    if (s > kStageCount) out += ',';
+    append_string(out, stages.data[s]->name);
+  }
+  out += ']';
+  out += ",\"orders\":{\"llama.cpp\":";
+  append_stages(out, kDefaultOrder, kStageCount);
+  out += ",\"hf\":";
+  append_stages(out, kHfOrder, kStageCount);
+  out += "},\"maxTopLogprobs\":";
+  append_number(out, kMaxTopLogprobs);
+  out += ",\"status\":{";
+  for (int32_t code = 0; code < int32_t(StatusCode::kCount); ++code) {
+    if (code) out += ',';
+    append_string(out, status_id(StatusCode(code)));
+    out += ':';
+    append_number(out, code);
+  }
+  out += "}}";
+  return out;
+}
+
+}  // namespace lk

@@ -1,0 +1,138 @@
+// Internal to the sampler: the working set of candidate tokens a step
+// narrows down, and the scratch memory it lives in.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "sampling/sampler.h"
+#include "sampling/sampling_select.h"
+
+namespace lk {
+
+// Candidates in ascending token id. Dense (ids == nullptr) means every
+// token of the row, id = position, z = the processed logits themselves.
+struct Candidates {
+  const int32_t* ids = nullptr;
+  const float* z = nullptr;
+  float* w = nullptr;        // weights exp((z - z_max)/w_t), when w_valid
+  size_t n = 0;
+  bool w_valid = false;
+  double w_t = 1.0;          // temperature the weights were computed at
+  float z_max = 0;           // the maximum z the weights are relative to
+  double w_sum = 0;          // Σ w in float64
+  int32_t id(size_t i) const { return ids ? ids[i] : int32_t(i); }
+};
+
+struct SamplerWorkspace::Impl {
+  // Ping-pong buffers for sparse candidate lists; `cur` holds the live one.
+  std::vector<int32_t> ids[2];
+  std::vector<float> z[2], w[2];
+  int cur = 0;
+  std::vector<uint32_t> keys;
+  std::vector<uint32_t> positions;       // vocab + 4 entries
+  std::vector<float> head_w;             // weights of a gathered head
+  std::vector<float> sample;
+  std::vector<uint64_t> ranked_sample;
+  std::vector<double> blocks;           // mass per 64 candidates (sampling_masses.h)
+  std::vector<uint32_t> token_counts;   // all zero between steps
+  std::vector<int32_t> touched;         // distinct tokens of the penalty window
+  std::vector<uint32_t> dry_repeat;     // DRY repeat lengths over its window
+  PrefixSelector selector;
+  // Softmax normaliser at T = 1 over the whole processed row, when a stage
+  // happened to compute it (saves the raw-logprob pass).
+  bool raw_norm_valid = false;
+  float raw_max = 0;
+  double raw_log_sum = 0;
+
+  void reserve(size_t vocab);
+};
+
+// Per-step context the stages share.
+struct StepContext {
+  const SamplerConfig& cfg;
+  SamplerWorkspace::Impl& ws;
+  double temperature = 1.0;   // the temperature in force
+  double u_aux = 0;           // the step's second uniform (XTC)
+  size_t min_keep = 1;        // max(cfg.min_keep, 1)
+  size_t vocab = 0;
+  // The processed row and its maximum, found by the step's first scan: a stage
+  // whose candidates are still the whole row reuses it instead of rescanning.
+  const float* row = nullptr;
+  float row_max = 0;
+  // When the chain opens with top-k, that first scan also gathered the row's
+  // positions at or above top_positions' sampled threshold for `head_for`
+  // (into ws.positions, `head_count` of them); head_for is 0 when it did not.
+  size_t head_for = 0;
+  size_t head_count = 0;
+};
+
+// Weights of c at temperature t (recomputed only if stale).
+void ensure_weights(Candidates& c, double t, StepContext& ctx);
+// Block masses of the weights into ws.blocks; returns the total Q (weights must be valid).
+double total_mass(const Candidates& c, StepContext& ctx);
+// ws.keys[i] = rank_key_desc(z_i).
+void rank_keys_desc(const Candidates& c, StepContext& ctx);
+// Entropy (nats) of softmax(z / t) over c, with the kernel's float64 sums.
+double candidates_entropy(const Candidates& c, double t);
+// Σ w in float64, four interleaved partial sums added in a fixed order.
+double weight_sum(const float* w, size_t n);
+// Keeps, in order, the elements at positions pos[0..m) (ascending) for which
+// keep(j) is true, into the other buffer; weights stay valid and their sum
+// is recomputed over the kept. pos == nullptr means every position.
+template <class Keep>
+void compact_positions(Candidates& c, StepContext& ctx, const uint32_t* pos, size_t m, Keep keep) {
+  SamplerWorkspace::Impl& ws = ctx.ws;
+  const int dst = c.ids ? ws.cur ^ 1 : 1;
+  int32_t* ids = ws.ids[dst].data();
+  float* z = ws.z[dst].data();
+  float* w = ws.w[dst].data();
+  size_t kept = 0;
+  // Branch-free: every element is written at the next free slot, which
+  // advances only when it is kept (cuts are unpredictable branches).
+  for (size_t j = 0; j < m; ++j) {
+    const size_t i = pos ? pos[j] : j;
+    ids[kept] = c.id(i);
+    z[kept] = c.z[i];
+    if (c.w_valid) w[kept] = c.w[i];
+    kept += keep(j) ? 1 : 0;
+  }
+  ws.cur = dst;
+  c.ids = ids;
+  c.z = z;
+  c.w = w;
+  c.n = kept;
+  if (c.w_valid) c.w_sum = weight_sum(w, kept);
+}
+template <class Keep>
+void compact(Candidates& c, StepContext& ctx, Keep keep) {
+  compact_positions(c, ctx, nullptr, c.n, keep);
+}
+// Positions (ascending) of the first `count` of z[0..n) in rank order
+// (logit desc, ties lower id), into ws.positions; returns how many.
+size_t top_positions(const float* z, size_t n, size_t count, SamplerWorkspace::Impl& ws);
+// Whether top_positions(z, n, count) pre-selects with a sampled threshold.
+inline bool uses_sampled_threshold(size_t n, size_t count) { return n >= 4096 && count <= n / 16; }
+// Among g gathered positions (ws.positions) of z, the `count` best in rank
+// order's prefix, kept in ascending position order in ws.positions; returns how many.
+size_t select_gathered(const float* z, size_t g, size_t count, SamplerWorkspace::Impl& ws);
+// Keeps the first max(count, 0) candidates in rank order (logit desc, ties lower id).
+void keep_top(Candidates& c, size_t count, StepContext& ctx);
+// Keeps the elements inside a cut over ws.keys.
+void keep_cut(Candidates& c, const PrefixCut& cut, StepContext& ctx);
+
+// Logit processing (step 1 of sampler.h), in place; cfg already validated.
+void process_logits(float* logits, size_t vocab, const SamplerConfig& cfg, const SequenceState& seq,
+                    SamplerWorkspace::Impl& ws);
+
+// DRY (sampler.h step 1c'), in place; cfg already validated.
+void apply_dry(float* logits, const SamplerConfig& cfg, const std::vector<int32_t>& history,
+               SamplerWorkspace::Impl& ws);
+
+// Mirostat (sampler.h): narrows c at ctx.temperature given mu.
+void mirostat_filter(Candidates& c, StepContext& ctx, double mu);
+
+// Applies one stage of the chain to c.
+void apply_stage(SamplerStage stage, Candidates& c, StepContext& ctx);
+
+}  // namespace lk
