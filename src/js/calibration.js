@@ -90,29 +90,19 @@ export function installCalibration(Logitkit) {
     return { x, y, n, classes };
   };
 
-  // A core status as a named error; the index is a flat index into scores,
-  // or a sample index for labels.
+  // A core status as a named error (through the one translator, Logitkit._check);
+  // the index is a flat index into scores, or a sample index for labels.
   P._calCheck = function (code, { classes, labels, input = 'logits' }) {
-    if (code === Status.ok) return;
-    const idx = this._m.lastErrorIndex();
-    const where = classes > 1 ? `scores[${idx}] (row ${Math.floor(idx / classes)}, column ${idx % classes})` : `scores[${idx}]`;
-    const k = classes === 1 ? 2 : classes;
-    switch (code) {
-      case Status.nan:
-        throw new RangeError(`${where} is NaN; scores must not contain NaN`);
-      case Status.badArgument:
-        throw new RangeError(`${where} is not finite; ${input} must be finite numbers`);
-      case Status.badProbability:
-        throw new RangeError(`${where} is outside [0, 1]; with options.input 'probabilities' scores must be probabilities`);
-      case Status.badLabel:
-        throw new RangeError(`labels[${idx}] is ${labels[idx]}; labels must be class indices in [0, ${k})`);
-      case Status.empty:
-        throw new RangeError('scores and labels must not be empty');
-      case Status.badShape:
-        throw new RangeError(`vector scaling needs at least 2 classes (got ${classes}); for binary logits use fitPlatt`);
-      default:
-        throw new RangeError(`calibration: invalid argument (status ${code})`);
-    }
+    const where = (i) => (classes > 1 ? `scores[${i}] (row ${Math.floor(i / classes)}, column ${i % classes})` : `scores[${i}]`);
+    this._check(code, {
+      input: 'scores',
+      cols: classes > 1 ? classes : undefined,
+      other: (i) => `${where(i)} is not finite; ${input} must be finite numbers`,
+      probability: (i) => `${where(i)} is outside [0, 1]; with options.input 'probabilities' scores must be probabilities`,
+      label: (i) => `labels[${i}] is ${labels[i]}; labels must be class indices in [0, ${classes === 1 ? 2 : classes})`,
+      empty: 'scores and labels must not be empty',
+      shape: `vector scaling needs at least 2 classes (got ${classes}); for binary logits use fitPlatt`,
+    });
   };
 
   P._f64 = function (slot, length) {

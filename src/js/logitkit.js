@@ -230,7 +230,8 @@ export class Logitkit {
     return { rows: length / cols, cols };
   }
 
-  // Turns a core status into a thrown error naming the argument.
+  // Turns a core status into a thrown error naming the argument: the one
+  // translator (areas pass the names and messages of their arguments in ctx).
   _check(code, ctx = {}) {
     if (code === Status.ok) return;
     const idx = this._m.lastErrorIndex();
@@ -247,6 +248,8 @@ export class Logitkit {
         throw new RangeError(ctx.label ? ctx.label(idx) : `${ctx.target ?? 'target'}[${idx}] is out of range`);
       case Status.empty:
         throw new RangeError(ctx.empty ?? `${input} must not be empty`);
+      case Status.badShape:
+        throw new RangeError(ctx.shape ?? `${input}: sizes do not fit together`);
       case Status.noTokenLeft:
         throw new RangeError(ctx.noTokenLeft ?? 'no token left: every token was masked or filtered');
       default:
