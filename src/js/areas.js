@@ -5,9 +5,11 @@ import { Logitkit } from './logitkit.js';
 import { installCalibration } from './calibration.js';
 import { installClassify } from './classify.js';
 import { installLosses } from './losses.js';
+import { installRows } from './rows.js';
 import { installSampler } from './sampler.js';
 import { installScoring } from './scoring.js';
 
+installRows(Logitkit);
 installLosses(Logitkit);
 installCalibration(Logitkit);
 installClassify(Logitkit);

@@ -1,6 +1,6 @@
 // Classification, multi-label, retrieval and logit diagnostics
 // (src/core/ops/topk.h, multilabel.h, similarity.h, diagnostics.h).
-import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
+import { checkNumber, checkOptions, checkTemperature, describe, optionKeys } from './errors.js';
 import { LogitBuffer, Status } from './logitkit.js';
 
 // InputKind of src/core/classify/diagnostics.h, as warning codes.
@@ -28,13 +28,6 @@ function checkK(k, cols, name = 'options.k') {
   checkNumber(name, k, { min: 1, integer: true });
   if (k > cols) throw new RangeError(`${name} must be <= the number of columns (${cols}), got ${k}`);
   return k;
-}
-
-function checkTemperature(t) {
-  if (t === undefined) return 1;
-  if (typeof t !== 'number') throw new TypeError(`options.temperature must be a number (got ${describe(t)})`);
-  if (!(t >= 0) || t === Infinity) throw new RangeError(`options.temperature must be a finite number >= 0 (0 = greedy), got ${t}`);
-  return t;
 }
 
 // A threshold number or per-class list as a Float64Array of 1 or `cols` values in [0, 1].

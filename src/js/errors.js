@@ -79,3 +79,13 @@ export function checkOptions(name, v, known) {
   }
   return v;
 }
+
+// The temperature option of every softmax-like call: finite and >= 0 (0 = greedy).
+export function checkTemperature(t, name = 'options.temperature') {
+  if (t === undefined) return 1;
+  if (typeof t !== 'number') throw new TypeError(`${name} must be a number (got ${describe(t)})`);
+  if (!(t >= 0) || t === Infinity) {
+    throw new RangeError(`${name} must be a finite number >= 0 (0 = greedy), got ${t}`);
+  }
+  return t;
+}

@@ -1,7 +1,10 @@
-// The Logitkit object: one instantiated wasm module, with typed-array in,
-// typed-array out entry points. Validation of types and ranges happens here;
-// the C++ core validates data (NaN, labels) and reports a status code.
-import { checkNumber, checkOptions, describe, optionKeys, OPTION_KEYS } from './errors.js';
+// The Logitkit object: one instantiated wasm module and the plumbing every
+// area uses (wasm memory, buffers, scratch regions, arguments in and results
+// out, status codes to errors). The operations themselves are areas installed
+// on it (areas.js): rows.js, losses.js, calibration.js, classify.js,
+// sampler.js, scoring.js. Validation of types and ranges happens in JS; the
+// C++ core validates data (NaN, labels) and reports a status code.
+import { checkNumber, describe, OPTION_KEYS } from './errors.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
@@ -99,27 +102,6 @@ class OutputSlot {
   }
 }
 
-export function checkTemperature(t, name = 'options.temperature') {
-  if (t === undefined) return 1;
-  if (typeof t !== 'number') throw new TypeError(`${name} must be a number (got ${describe(t)})`);
-  if (!(t >= 0) || t === Infinity) {
-    throw new RangeError(`${name} must be a finite number >= 0 (0 = greedy), got ${t}`);
-  }
-  return t;
-}
-
-const ROW_KEYS = {
-  softmax: optionKeys('softmax', ['cols', 'temperature', 'out']),
-  logSoftmax: optionKeys('logSoftmax', ['cols', 'temperature', 'out']),
-  logsumexp: optionKeys('logsumexp', ['cols', 'temperature', 'out']),
-  entropy: optionKeys('entropy', ['cols', 'temperature', 'out']),
-};
-const ARGMAX_KEYS = optionKeys('argmax', ['cols', 'out']);
-// Element-wise ops (this file's and classify.js's) take only `out`; logit adds eps.
-export const ELEMENTWISE_KEYS = new Set(['out']);
-for (const op of ['sigmoid', 'exp', 'log', 'softplus', 'logSigmoid', 'log1mSigmoid']) optionKeys(op, ELEMENTWISE_KEYS);
-const LOGIT_KEYS = optionKeys('logit', ['out', 'eps']);
-const LINEAR_KEYS = optionKeys('linear', ['inFeatures', 'bias', 'out']);
 
 export class Logitkit {
   constructor(module, simd) {
@@ -257,114 +239,5 @@ export class Logitkit {
         if (typeof ctx.other === 'function') throw new RangeError(ctx.other(idx));
         throw new RangeError(ctx.other ?? `${ctx.op ?? 'logitkit'}: invalid argument (status ${code})`);
     }
-  }
-
-  _rowwise(op, x, options, perRow) {
-    const o = checkOptions('options', options, ROW_KEYS[op]);
-    const t = checkTemperature(o.temperature);
-    // The opt-in guard of classify.js (probabilities passed as logits).
-    if (this._guardWarn && (op === 'softmax' || op === 'logSoftmax')) this._guardCheck(x, options);
-    if (op === 'logsumexp' && t === 0) {
-      throw new RangeError('options.temperature must be > 0 for logsumexp (log Σ exp(x/T) has no T = 0 limit)');
-    }
-    const inp = this._in('logits', x, 0);
-    const { rows, cols } = this._shape('logits', inp.length, o.cols);
-    const out = this._out('options.out', o.out, perRow ? rows : inp.length, 1);
-    this._check(this._m[op](inp.ptr, out.ptr, rows, cols, t), { cols });
-    return out.finish();
-  }
-
-  /** softmax(x / T) of each row. */
-  softmax(logits, options) {
-    return this._rowwise('softmax', logits, options, false);
-  }
-
-  /** log softmax(x / T) of each row. */
-  logSoftmax(logits, options) {
-    return this._rowwise('logSoftmax', logits, options, false);
-  }
-
-  /** log Σ exp(x / T) of each row (T > 0). */
-  logsumexp(logits, options) {
-    return this._rowwise('logsumexp', logits, options, true);
-  }
-
-  /** Entropy in nats of softmax(x / T), per row. */
-  entropy(logits, options) {
-    return this._rowwise('entropy', logits, options, true);
-  }
-
-  /** First index of each row's maximum. */
-  argmax(logits, options) {
-    const o = checkOptions('options', options, ARGMAX_KEYS);
-    const inp = this._in('logits', logits, 0);
-    const { rows, cols } = this._shape('logits', inp.length, o.cols);
-    const out = this._out('options.out', o.out, rows, 1, Int32Array);
-    this._check(this._m._lk_argmax(inp.ptr, out.ptr, rows, cols), { cols, empty: 'logits: argmax of an empty row is undefined' });
-    return out.finish();
-  }
-
-  _elementwise(op, name, x, options, extra) {
-    const o = checkOptions('options', options, extra === undefined ? ELEMENTWISE_KEYS : LOGIT_KEYS);
-    const inp = this._in(name, x, 0);
-    const out = this._out('options.out', o.out, inp.length, 1);
-    const code = extra === undefined ? this._m[op](inp.ptr, out.ptr, inp.length) : this._m[op](inp.ptr, out.ptr, inp.length, extra);
-    this._check(code ?? Status.ok, { input: name });
-    return out.finish();
-  }
-
-  /** σ(x) = 1 / (1 + e^-x), element-wise. */
-  sigmoid(logits, options) {
-    return this._elementwise('sigmoid', 'logits', logits, options);
-  }
-
-  /** log(p / (1 - p)), element-wise; options.eps clamps p to [eps, 1 - eps] first (torch.logit). */
-  logit(p, options) {
-    const o = checkOptions('options', options, LOGIT_KEYS);
-    let eps = -1;
-    if (o.eps !== undefined && o.eps !== null) eps = checkNumber('options.eps', o.eps, { min: 0, max: 0.5 });
-    return this._elementwise('logit', 'p', p, o, eps);
-  }
-
-  /** The project's float32 exp (<= 1 ULP), element-wise. */
-  exp(x, options) {
-    return this._elementwise('exp', 'x', x, options);
-  }
-
-  /** The project's float32 natural log (<= 1 ULP), element-wise. */
-  log(x, options) {
-    return this._elementwise('log', 'x', x, options);
-  }
-
-  /**
-   * The LM head: logits = hidden · weightᵀ + bias, with weight
-   * [outFeatures × inFeatures] (torch.nn.Linear layout) and hidden
-   * [rows × inFeatures].
-   */
-  linear(weight, hidden, options) {
-    const o = checkOptions('options', options, LINEAR_KEYS);
-    const inFeatures = checkNumber('options.inFeatures', o.inFeatures, { min: 1, integer: true });
-    const w = this._in('weight', weight, 2);
-    if (w.length % inFeatures !== 0) {
-      throw new RangeError(`weight.length (${w.length}) must be a multiple of options.inFeatures (${inFeatures})`);
-    }
-    const outFeatures = w.length / inFeatures;
-    const h = this._in('hidden', hidden, 3);
-    if (h.length % inFeatures !== 0) {
-      throw new RangeError(`hidden.length (${h.length}) must be a multiple of options.inFeatures (${inFeatures})`);
-    }
-    const rows = h.length / inFeatures;
-    let bPtr = 0;
-    if (o.bias !== undefined) {
-      const b = this._in('options.bias', o.bias, 4);
-      if (b.length !== outFeatures) throw new RangeError(`options.bias must hold ${outFeatures} elements, got ${b.length}`);
-      bPtr = b.ptr;
-    }
-    const out = this._out('options.out', o.out, rows * outFeatures, 1);
-    if (o.out instanceof LogitBuffer && (o.out === hidden || o.out === weight)) {
-      throw new RangeError('options.out must not be the weight or hidden buffer');
-    }
-    this._check(this._m.linear(w.ptr, bPtr, h.ptr, out.ptr, rows, inFeatures, outFeatures));
-    return out.finish();
   }
 }

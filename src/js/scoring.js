@@ -1,8 +1,8 @@
 // Scoring given text (src/core/ops/scoring.h): per-token log-probabilities,
 // ranks, top alternatives, entropy and perplexity of tokens that were given,
 // not sampled, without materialising a [T × V] output.
-import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
-import { checkTemperature, LogitBuffer } from './logitkit.js';
+import { checkNumber, checkOptions, checkTemperature, describe, optionKeys } from './errors.js';
+import { LogitBuffer } from './logitkit.js';
 
 const KEYS = {
   scoreTokens: optionKeys('scoreTokens', ['cols', 'temperature', 'topLogprobs', 'entropy', 'out']),
