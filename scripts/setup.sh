@@ -12,6 +12,13 @@ have make || need+=(make)
 have clang++ || need+=(clang)
 [ -f /usr/include/doctest/doctest.h ] || need+=(doctest-dev)
 have chromium || need+=(chromium)
+# The other two engines of tests/browser/engines-bitexact.mjs: Firefox ESR, and
+# WebKitGTK's WebDriver (its dependency libwebkit2gtk-4.1-0 ships MiniBrowser),
+# run under Xvfb.
+have firefox-esr || need+=(firefox-esr)
+have WebKitWebDriver || need+=(webkit2gtk-driver)
+[ -x /usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser ] || need+=(libwebkit2gtk-4.1-0)
+have Xvfb || need+=(xvfb)
 # Sanitizer and libFuzzer runtimes for clang.
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1 || need+=(libclang-rt-dev)
 
@@ -24,6 +31,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 cd "$LK_ROOT"
+# Browsers come from Debian only: puppeteer-core (Firefox over WebDriver BiDi)
+# downloads nothing itself, and this keeps any puppeteer install step from it.
+export PUPPETEER_SKIP_DOWNLOAD=1
 # npm ci only when the lockfile changed since the last install.
 # The registry mirror here lacks some platform-specific optional packages
 # (e.g. rollup's android builds), which npm leaves out of the lockfile and

@@ -74,6 +74,9 @@ node --import ./tests/ecosystem/peers.mjs examples/onnx.mjs
 step "Package size: JS glue, adapters and each wasm, raw and gzip (budget: JS + one wasm <= 100 KB gzip)"
 node scripts/size.mjs
 
+step "Wasm modules: no relaxed-SIMD or FMA instruction, no SIMD in the baseline module, no math imported from JS (and doctored modules are caught)"
+node scripts/check-wasm.mjs --self-test
+
 step "API reference (docs/api.md) matches the type definitions; the sampler options table matches the module's schema"
 node scripts/api-docs.mjs --check
 node scripts/sampler-docs.mjs --check
@@ -83,6 +86,9 @@ bash tests/package/pack-test.sh
 
 step "Browser: the page in headless Chromium (playwright-core, Debian's chromium)"
 node --test --test-reporter=dot tests/browser/
+
+step "Browser engines: Chromium, Firefox ESR and WebKitGTK, default and each wasm tier forced, give Node's digests bit for bit (both builds, one-bit self-test); the playground's seeded text; the speed panel"
+node --test-reporter=spec tests/browser/engines-bitexact.mjs
 
 echo
 echo "all tests passed"
