@@ -3,7 +3,7 @@
 // isotonic_regression.h): fit a calibrator on validation scores, apply it,
 // measure ECE / MCE / NLL / Brier, serialise to JSON.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
-import { Status } from './logitkit.js';
+import { keepName, Status } from './logitkit.js';
 
 const KINDS = ['temperature', 'platt', 'vector', 'histogram', 'isotonic'];
 const INPUTS = { logits: 0, probabilities: 1 };
@@ -63,6 +63,8 @@ export class Calibrator {
     return json;
   }
 }
+
+keepName(Calibrator, 'Calibrator');
 
 export function installCalibration(Logitkit) {
   const P = Logitkit.prototype;

@@ -2,7 +2,7 @@
 // exact, seeded with a counter-based generator. A Sampler owns wasm memory
 // (dispose() it); its state (history, RNG position) saves to plain JSON.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
-import { LogitBuffer } from './logitkit.js';
+import { keepName, LogitBuffer } from './logitkit.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
@@ -390,6 +390,8 @@ export class Sampler {
     this.dispose();
   }
 }
+
+keepName(Sampler, 'Sampler');
 
 export function installSampler(Logitkit) {
   const proto = Logitkit.prototype;

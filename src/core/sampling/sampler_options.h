@@ -17,6 +17,19 @@
 
 namespace lk {
 
+// The options' one-line docs feed the generated SamplerOptions (.d.ts) and
+// docs/sampler.md, which scripts/sampler-docs.mjs writes from the native
+// build's schema (scripts/sampler-schema.cpp); the shipped wasm modules are built with
+// LK_OPTION_DOCS=0 and leave the text out (the download budget).
+#ifndef LK_OPTION_DOCS
+#define LK_OPTION_DOCS 1
+#endif
+#if LK_OPTION_DOCS
+#define LK_DOC(text) text
+#else
+#define LK_DOC(text) ""
+#endif
+
 enum class OptionKind : int32_t {
   kNumber,   // a finite double
   kFloat,    // a finite value stored as float32 (|v| <= FLT_MAX)

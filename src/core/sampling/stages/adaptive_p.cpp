@@ -35,9 +35,9 @@ enum State { kWeightedSum, kTotalWeight, kPendingAt, kPendingToken, kPendingProb
 
 const SamplerOption kOptions[] = {
     {"adaptivePTarget", OptionKind::kNumber, -__builtin_inf(), 1, false, false,
-     "Adaptive-p (llama.cpp): target probability of the picked tokens, in [0, 1]; negative = off.", nullptr, nullptr, -1.0},
+     LK_DOC("Adaptive-p (llama.cpp): target probability of the picked tokens, in [0, 1]; negative = off."), nullptr, nullptr, -1.0},
     {"adaptivePDecay", OptionKind::kNumber, 0, 0.99, false, false,
-     "Adaptive-p: EMA decay over the picked tokens (history ≈ 1 / (1 − decay) tokens).", nullptr, nullptr, 0.9},
+     LK_DOC("Adaptive-p: EMA decay over the picked tokens (history ≈ 1 / (1 − decay) tokens)."), nullptr, nullptr, 0.9},
 };
 
 void reset(const double* own, double* s) {
