@@ -97,19 +97,38 @@ void SamplerWorkspace::Impl::reserve(size_t vocab) {
   token_counts.resize(vocab, 0);
 }
 
-Status validate_sampler_config(const SamplerConfig& cfg, size_t vocab) {
+Status validate_sampler_options(const SamplerConfig& cfg) {
   using S = StatusCode;
-  if (vocab == 0) return Status::Error(S::kEmpty);
-  if (vocab > kMaxVocab) return Status::Error(S::kBadShape);
-  // Every scalar option against its range (one table, sampler_options.h).
-  for (size_t i = 0; i < option_count(); ++i)
-    if (!option_accepts(option_at(i), option_value(cfg, i))) return Status::Error(S::kBadOption, i);
+  // Every scalar option against its range (one table, sampler_options.h):
+  // the core table, then each stage's own options.
+  const Span<SamplerOption> core = sampler_options();
+  for (size_t i = 0; i < core.size; ++i)
+    if (!option_accepts(core.data[i], core.data[i].get(cfg))) return Status::Error(S::kBadOption, i);
+  const Span<const SamplerStageInterface*> stages = sampler_stages();
+  size_t at = core.size;
+  for (size_t s = 0; s < stages.size; ++s) {
+    const Span<SamplerOption> own = stages.data[s]->options;
+    if (own.size == 0) continue;
+    double values[kMaxStageOptions];
+    stage_option_values(cfg, s, values);
+    for (size_t k = 0; k < own.size; ++k, ++at)
+      if (!option_accepts(own.data[k], values[k])) return Status::Error(S::kBadOption, at);
+  }
   // One selector picks the token: mirostat, or a registered one (which then
   // names its first option in the error).
   const size_t selector = enabled_selector(cfg);
   if (selector != SIZE_MAX && cfg.mirostat != 0) {
     return Status::Error(S::kBadOption, size_t(sampler_option_index(sampler_stages().data[selector]->options.data[0].name)));
   }
+  return check_order(cfg);
+}
+
+namespace {
+// What depends on the vocabulary: its size and every token list against it.
+Status validate_against_vocab(const SamplerConfig& cfg, size_t vocab) {
+  using S = StatusCode;
+  if (vocab == 0) return Status::Error(S::kEmpty);
+  if (vocab > kMaxVocab) return Status::Error(S::kBadShape);
   for (size_t i = 0; i < cfg.logit_bias.size; ++i) {
     const TokenBias& b = cfg.logit_bias.data[i];
     if (b.token < 0 || size_t(b.token) >= vocab || b.value != b.value) return Status::Error(S::kBadBias, i);
@@ -130,9 +149,15 @@ Status validate_sampler_config(const SamplerConfig& cfg, size_t vocab) {
   if (!st.ok()) return st;
   st = check_tokens(cfg.dry_breakers, vocab, S::kBadDryBreakers);
   if (!st.ok()) return st;
-  st = check_sequences(cfg.dry_breakers, cfg.dry_breakers_offsets, S::kBadDryBreakers);
-  if (!st.ok()) return st;
-  return check_order(cfg);
+  return check_sequences(cfg.dry_breakers, cfg.dry_breakers_offsets, S::kBadDryBreakers);
+}
+}  // namespace
+
+Status validate_sampler_config(const SamplerConfig& cfg, size_t vocab) {
+  if (vocab == 0) return Status::Error(StatusCode::kEmpty);
+  if (vocab > kMaxVocab) return Status::Error(StatusCode::kBadShape);
+  Status st = validate_sampler_options(cfg);
+  return st.ok() ? validate_against_vocab(cfg, vocab) : st;
 }
 
 namespace {
@@ -196,7 +221,8 @@ struct Selection {
 Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& ctx, Candidates& c,
                  uint64_t* bits53, Selection* selection) {
   const SamplerConfig& cfg = ctx.cfg;
-  Status st = validate_sampler_config(cfg, vocab);
+  // Options checked once by the caller (lk::Sampler at configure) need not be rechecked every step.
+  Status st = ctx.options_checked ? validate_against_vocab(cfg, vocab) : validate_sampler_config(cfg, vocab);
   if (!st.ok()) return st;
   st = check_tokens(Span<int32_t>{seq.history.data(), seq.history.size()}, vocab, StatusCode::kBadHistoryToken);
   if (!st.ok()) return st;
@@ -261,7 +287,14 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
 
 Status sampler_distribution(float* logits, size_t vocab, const SamplerConfig& cfg, SequenceState& seq,
                             SamplerWorkspace& workspace, int32_t* ids, float* probs, size_t* count) {
+  return sampler_distribution_checked(logits, vocab, cfg, seq, workspace, ids, probs, count, false);
+}
+
+Status sampler_distribution_checked(float* logits, size_t vocab, const SamplerConfig& cfg, SequenceState& seq,
+                                    SamplerWorkspace& workspace, int32_t* ids, float* probs, size_t* count,
+                                    bool options_checked) {
   StepContext ctx{cfg, workspace.impl()};
+  ctx.options_checked = options_checked;
   Candidates c;
   uint64_t bits53;
   Selection selection(cfg, seq);  // read, not committed: a distribution is not a pick
@@ -294,8 +327,14 @@ Status sample_batch(float* logits, size_t rows, size_t vocab, const SamplerConfi
 
 Status sample_logits(float* logits, size_t vocab, const SamplerConfig& cfg, SequenceState& seq,
                      SamplerWorkspace& workspace, SampleResult* out) {
+  return sample_logits_checked(logits, vocab, cfg, seq, workspace, out, false);
+}
+
+Status sample_logits_checked(float* logits, size_t vocab, const SamplerConfig& cfg, SequenceState& seq,
+                             SamplerWorkspace& workspace, SampleResult* out, bool options_checked) {
   SamplerWorkspace::Impl& ws = workspace.impl();
   StepContext ctx{cfg, ws};
+  ctx.options_checked = options_checked;
   Candidates c;
   uint64_t bits53;
   Selection selection(cfg, seq);

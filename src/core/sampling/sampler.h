@@ -288,6 +288,9 @@ struct SequenceState {
 
 // Checks every parameter of cfg against a vocabulary of `vocab` tokens.
 Status validate_sampler_config(const SamplerConfig& cfg, size_t vocab);
+// The part of that check that does not depend on the vocabulary: every
+// scalar option, the selector, the order.
+Status validate_sampler_options(const SamplerConfig& cfg);
 
 // One step. logits: V = vocab floats (1 <= V <= 2^23), processed in place.
 // seq: its history feeds penalties and masks; its rng advances by exactly two

@@ -1,6 +1,7 @@
 #include "sampling/sampler_session.h"
 
 #include "sampling/sampler_stages.h"
+#include "sampling/sampling_candidates.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -90,6 +91,7 @@ void Sampler::configure(const SamplerConfig& cfg) {
   cfg_.order = own(cfg.order, order_);
   cfg_.dry_breakers = own(cfg.dry_breakers, dry_breakers_);
   cfg_.dry_breakers_offsets = own(cfg.dry_breakers_offsets, dry_breakers_offsets_);
+  options_status_ = validate_sampler_options(cfg_);
 }
 
 void Sampler::set_prompt(const int32_t* tokens, size_t count) {
@@ -115,14 +117,16 @@ class StepBitmask {
 }  // namespace
 
 Status Sampler::sample(float* logits, size_t vocab, SampleResult* out, Span<uint32_t> step_bitmask) {
+  if (!options_status_.ok()) return options_status_;
   StepBitmask mask(cfg_, step_bitmask);
-  return sample_logits(logits, vocab, cfg_, state_, *ws_, out);
+  return sample_logits_checked(logits, vocab, cfg_, state_, *ws_, out, true);
 }
 
 Status Sampler::distribution(float* logits, size_t vocab, int32_t* ids, float* probs, size_t* count,
                              Span<uint32_t> step_bitmask) {
+  if (!options_status_.ok()) return options_status_;
   StepBitmask mask(cfg_, step_bitmask);
-  return sampler_distribution(logits, vocab, cfg_, state_, *ws_, ids, probs, count);
+  return sampler_distribution_checked(logits, vocab, cfg_, state_, *ws_, ids, probs, count, true);
 }
 
 void Sampler::reset() {

@@ -53,6 +53,7 @@ class Sampler {
 
  private:
   SamplerConfig cfg_;
+  Status options_status_;  // validate_sampler_options(cfg_), checked once at configure()
   SequenceState state_;
   std::unique_ptr<SamplerWorkspace> own_ws_;  // when no workspace is shared
   SamplerWorkspace* ws_;

@@ -65,7 +65,16 @@ struct StepContext {
   // (into ws.positions, `head_count` of them); head_for is 0 when it did not.
   size_t head_for = 0;
   size_t head_count = 0;
+  bool options_checked = false;  // validate_sampler_options already passed for cfg
 };
+
+// sample_logits and sampler_distribution (sampler.h) for a caller that checked
+// cfg with validate_sampler_options once, when it was configured (lk::Sampler).
+Status sample_logits_checked(float* logits, size_t vocab, const SamplerConfig& cfg, SequenceState& seq,
+                             SamplerWorkspace& ws, SampleResult* out, bool options_checked);
+Status sampler_distribution_checked(float* logits, size_t vocab, const SamplerConfig& cfg, SequenceState& seq,
+                                    SamplerWorkspace& ws, int32_t* ids, float* probs, size_t* count,
+                                    bool options_checked);
 
 // Weights of c at temperature t (recomputed only if stale).
 void ensure_weights(Candidates& c, double t, StepContext& ctx);
