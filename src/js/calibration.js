@@ -4,6 +4,9 @@
 // measure ECE / MCE / NLL / Brier, serialise to JSON.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { keepName, Status } from './logitkit.js';
+import { SLOTS } from './scratch.js';
+
+const SLOT = SLOTS.calibration;
 
 const KINDS = ['temperature', 'platt', 'vector', 'histogram', 'isotonic'];
 const INPUTS = { logits: 0, probabilities: 1 };
@@ -71,8 +74,8 @@ export function installCalibration(Logitkit) {
 
   // Scores, labels and the class count: classes = scores.length / labels.length
   // unless options.classes says it (then it must fit).
-  P._calData = function (scores, labels, o, slot = 0) {
-    const x = this._in('scores', scores, slot);
+  P._calData = function (scores, labels, o) {
+    const x = this._in('scores', scores, SLOT.scores);
     if (!(labels instanceof Int32Array)) throw new TypeError(`labels must be an Int32Array (got ${describe(labels)})`);
     const n = labels.length;
     if (n === 0 || x.length === 0) throw new RangeError('scores and labels must not be empty');
@@ -88,7 +91,7 @@ export function installCalibration(Logitkit) {
       }
       classes = x.length / n;
     }
-    const y = this._in('labels', labels, slot + 1, Int32Array);
+    const y = this._in('labels', labels, SLOT.labels, Int32Array);
     return { x, y, n, classes };
   };
 
@@ -126,7 +129,7 @@ export function installCalibration(Logitkit) {
     let t = 1;
     if (o.temperature !== undefined) t = checkNumber('options.temperature', o.temperature, { min: 0, minExclusive: true, max: Number.MAX_VALUE });
     const { x, y, n, classes } = this._calData(scores, labels, o);
-    const out = this._f64(4, 7 + 3 * bins);
+    const out = this._f64(SLOT.table, 7 + 3 * bins);
     this._calCheck(this._m.calibrationMetrics(x.ptr, y.ptr, n, classes, INPUTS[input], bins, t, out.ptr), { classes, labels, input });
     const r = out.read();
     const reliability = [];
@@ -143,7 +146,7 @@ export function installCalibration(Logitkit) {
     const tMin = o.min === undefined ? 1e-3 : checkNumber('options.min', o.min, { min: 0, minExclusive: true, max: Number.MAX_VALUE });
     const tMax = o.max === undefined ? 1e3 : checkNumber('options.max', o.max, { min: tMin, minExclusive: true, max: Number.MAX_VALUE });
     const { x, y, n, classes } = this._calData(logits, labels, o);
-    const out = this._f64(4, 5);
+    const out = this._f64(SLOT.table, 5);
     this._calCheck(this._m.fitTemperature(x.ptr, y.ptr, n, classes, tMin, tMax, out.ptr), { classes, labels });
     const r = out.read();
     return new Calibrator(this, { kind: 'temperature', classes, temperature: r[0], nllBefore: r[1], nllAfter: r[2], iterations: r[3], atBound: r[4] === 1 });
@@ -156,7 +159,7 @@ export function installCalibration(Logitkit) {
     if (typeof smooth !== 'boolean') throw new TypeError(`options.smoothTargets must be a boolean (got ${describe(smooth)})`);
     const { x, y, n, classes } = this._calData(logits, labels, { ...o, classes: o.classes ?? 1 });
     if (classes !== 1) throw new RangeError(`Platt scaling takes one logit per sample (options.classes must be 1, got ${classes})`);
-    const out = this._f64(4, 5);
+    const out = this._f64(SLOT.table, 5);
     this._calCheck(this._m.fitPlatt(x.ptr, y.ptr, n, smooth, out.ptr), { classes, labels });
     const r = out.read();
     return new Calibrator(this, { kind: 'platt', classes: 1, a: r[0], b: r[1], nllBefore: r[2], nllAfter: r[3], iterations: r[4] });
@@ -167,7 +170,7 @@ export function installCalibration(Logitkit) {
     const o = checkOptions('options', options, KEYS.fitVectorScaling);
     const l2 = o.l2 === undefined ? 0 : checkNumber('options.l2', o.l2, { min: 0, max: Number.MAX_VALUE });
     const { x, y, n, classes } = this._calData(logits, labels, o);
-    const out = this._f64(4, 3 + 2 * classes);
+    const out = this._f64(SLOT.table, 3 + 2 * classes);
     this._calCheck(this._m.fitVectorScaling(x.ptr, y.ptr, n, classes, l2, out.ptr), { classes, labels });
     const r = out.read();
     return new Calibrator(this, {
@@ -182,7 +185,7 @@ export function installCalibration(Logitkit) {
     const input = checkInput(o.input);
     const bins = checkBins(o.bins);
     const { x, y, n, classes } = this._calData(scores, labels, o);
-    const out = this._f64(4, classes * bins);
+    const out = this._f64(SLOT.table, classes * bins);
     this._calCheck(this._m.fitHistogramBinning(x.ptr, y.ptr, n, classes, INPUTS[input], bins, out.ptr), { classes, labels, input });
     const r = out.read();
     const values = [];
@@ -195,8 +198,8 @@ export function installCalibration(Logitkit) {
     const o = checkOptions('options', options, KEYS.fitIsotonic);
     const input = checkInput(o.input);
     const { x, y, n, classes } = this._calData(scores, labels, o);
-    const bx = this._f64(4, classes * n), by = this._f64(5, classes * n);
-    const cptr = this._scratchPtr(6, classes * 4);
+    const bx = this._f64(SLOT.table, classes * n), by = this._f64(SLOT.table2, classes * n);
+    const cptr = this._scratchPtr(SLOT.counts, classes * 4);
     this._calCheck(this._m.fitIsotonic(x.ptr, y.ptr, n, classes, INPUTS[input], bx.ptr, by.ptr, cptr), { classes, labels, input });
     const counts = new Uint32Array(this._m.HEAPU8.buffer, cptr, classes).slice();
     const ax = bx.read(), ay = by.read();
@@ -256,11 +259,11 @@ export function installCalibration(Logitkit) {
 
   P._applyCalibrator = function (cal, scores, options) {
     const o = checkOptions('options', options, KEYS.apply);
-    const x = this._in('scores', scores, 0);
+    const x = this._in('scores', scores, SLOT.scores);
     const classes = cal.classes;
     if (x.length % classes !== 0) throw new RangeError(`scores.length (${x.length}) must be a multiple of the calibrator's classes (${classes})`);
     const n = x.length / classes;
-    const out = this._out('options.out', o.out, x.length, 1);
+    const out = this._out('options.out', o.out, x.length, SLOT.out);
     const input = cal.input ?? 'logits';
     const ctx = { classes, input };
     let code;
@@ -280,16 +283,16 @@ export function installCalibration(Logitkit) {
         code = this._m.applyPlatt(x.ptr, n, cal.a, cal.b, out.ptr);
         break;
       case 'vector':
-        code = this._m.applyVectorScaling(x.ptr, n, classes, this._f64In(4, cal.scale), this._f64In(5, cal.bias), out.ptr);
+        code = this._m.applyVectorScaling(x.ptr, n, classes, this._f64In(SLOT.table, cal.scale), this._f64In(SLOT.table2, cal.bias), out.ptr);
         break;
       case 'histogram':
-        code = this._m.applyHistogramBinning(x.ptr, n, classes, INPUTS[input], cal.bins, this._f64In(4, cal.values.flat()), out.ptr);
+        code = this._m.applyHistogramBinning(x.ptr, n, classes, INPUTS[input], cal.bins, this._f64In(SLOT.table, cal.values.flat()), out.ptr);
         break;
       case 'isotonic': {
         const offsets = new Uint32Array(classes + 1);
         cal.x.forEach((xs, c) => { offsets[c + 1] = offsets[c] + xs.length; });
-        const optr = this._scratchPtr(6, offsets.length * 4);
-        const bx = this._f64In(4, cal.x.flat()), by = this._f64In(5, cal.y.flat());
+        const optr = this._scratchPtr(SLOT.counts, offsets.length * 4);
+        const bx = this._f64In(SLOT.table, cal.x.flat()), by = this._f64In(SLOT.table2, cal.y.flat());
         new Uint32Array(this._m.HEAPU8.buffer, optr, offsets.length).set(offsets);
         code = this._m.applyIsotonic(x.ptr, n, classes, INPUTS[input], bx, by, optr, out.ptr);
         break;

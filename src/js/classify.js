@@ -2,6 +2,9 @@
 // (src/core/ops/topk.h, multilabel.h, similarity.h, diagnostics.h).
 import { checkNumber, checkOptions, checkTemperature, describe, optionKeys } from './errors.js';
 import { LogitBuffer, Status } from './logitkit.js';
+import { SLOTS } from './scratch.js';
+
+const SLOT = SLOTS.classify;
 
 // InputKind of src/core/classify/diagnostics.h, as warning codes.
 const KINDS = [null, 'probabilities', 'log-probabilities', 'single-column'];
@@ -49,9 +52,9 @@ export function installClassify(Logitkit) {
 
   // top-k of each row of `ptr` into slots 5..7; returns {indices, logits, probs}.
   proto._topK = function (ptr, rows, cols, k, t, ctx, wantProbs = true) {
-    const idx = this._out('indices', undefined, rows * k, 5, Int32Array);
-    const val = this._out('logits', undefined, rows * k, 6);
-    const prob = wantProbs ? this._out('probs', undefined, rows * k, 7) : null;
+    const idx = this._out('indices', undefined, rows * k, SLOT.topIndices, Int32Array);
+    const val = this._out('logits', undefined, rows * k, SLOT.topValues);
+    const prob = wantProbs ? this._out('probs', undefined, rows * k, SLOT.topProbs) : null;
     this._check(this._m.topK(ptr, rows, cols, k, t, idx.ptr, val.ptr, prob ? prob.ptr : 0), ctx);
     return { indices: idx.finish(), logits: val.finish(), probs: prob ? prob.finish() : null };
   };
@@ -63,7 +66,7 @@ export function installClassify(Logitkit) {
   proto.topClasses = function (logits, options) {
     const o = checkOptions('options', options, KEYS.topClasses);
     const t = checkTemperature(o.temperature);
-    const inp = this._in('logits', logits, 0);
+    const inp = this._in('logits', logits, SLOT.logits);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
     if (rows > 0 && cols === 0) throw new RangeError('logits must not be empty');
     const k = checkK(o.k, cols);
@@ -79,7 +82,7 @@ export function installClassify(Logitkit) {
     const o = checkOptions('options', options, KEYS.decide);
     const threshold = o.threshold === undefined ? 0 : checkNumber('options.threshold', o.threshold, { min: 0, max: 1 });
     const t = checkTemperature(o.temperature);
-    const inp = this._in('logits', logits, 0);
+    const inp = this._in('logits', logits, SLOT.logits);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
     if (rows > 0 && cols === 0) throw new RangeError('logits must not be empty');
     const { indices, probs } = this._topK(inp.ptr, rows, cols, 1, t, { cols });
@@ -96,12 +99,12 @@ export function installClassify(Logitkit) {
    */
   proto.multiLabel = function (logits, options) {
     const o = checkOptions('options', options, KEYS.multiLabel);
-    const inp = this._in('logits', logits, 0);
+    const inp = this._in('logits', logits, SLOT.logits);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
     const th = thresholdsOf('options.threshold', o.threshold ?? 0.5, cols);
-    const thr = this._in('options.threshold', th, 2, Float64Array);
-    const prob = this._out('options.out', o.out, inp.length, 1);
-    const dec = this._out('decisions', undefined, inp.length, 3, Uint8Array);
+    const thr = this._in('options.threshold', th, SLOT.thresholds, Float64Array);
+    const prob = this._out('options.out', o.out, inp.length, SLOT.out);
+    const dec = this._out('decisions', undefined, inp.length, SLOT.decisions, Uint8Array);
     const code = this._m.multiLabel(inp.ptr, rows, cols, thr.ptr, th.length, prob.ptr, dec.ptr);
     if (code === Status.badProbability) {
       const i = this._m.lastErrorIndex();
@@ -131,8 +134,8 @@ export function installClassify(Logitkit) {
     if (!(metric in METRICS)) throw new RangeError(`options.metric must be 'dot' or 'cosine', got ${describe(metric)}`);
     const scale = o.scale === undefined ? 1 : checkNumber('options.scale', o.scale, { min: -Infinity });
     if (!Number.isFinite(scale)) throw new RangeError(`options.scale must be finite, got ${scale}`);
-    const q = this._in('query', query, 0);
-    const d = this._in('docs', docs, 4);
+    const q = this._in('query', query, SLOT.logits);
+    const d = this._in('docs', docs, SLOT.docs);
     if (q.length % dim !== 0) throw new RangeError(`query.length (${q.length}) must be a multiple of options.dim (${dim})`);
     if (d.length % dim !== 0) throw new RangeError(`docs.length (${d.length}) must be a multiple of options.dim (${dim})`);
     const nq = q.length / dim, n = d.length / dim;
@@ -155,7 +158,7 @@ export function installClassify(Logitkit) {
    */
   proto.similarity = function (query, docs, options) {
     const o = checkOptions('options', options, KEYS.similarity);
-    const { out } = this._similarity(query, docs, o, (len) => this._out('options.out', o.out, len, 1));
+    const { out } = this._similarity(query, docs, o, (len) => this._out('options.out', o.out, len, SLOT.out));
     return out.finish();
   };
 
@@ -166,7 +169,7 @@ export function installClassify(Logitkit) {
   proto.retrieve = function (query, docs, options) {
     const o = checkOptions('options', options, KEYS.retrieve);
     const t = checkTemperature(o.temperature);
-    const { out, nq, n } = this._similarity(query, docs, o, (len) => ({ ptr: this._scratchPtr(1, len * 4) }));
+    const { out, nq, n } = this._similarity(query, docs, o, (len) => ({ ptr: this._scratchPtr(SLOT.out, len * 4) }));
     if (n === 0) throw new RangeError('docs must not be empty');
     const k = checkK(o.k, n);
     const r = this._topK(out.ptr, nq, n, k, t, { input: 'similarities', cols: n });
@@ -182,13 +185,13 @@ export function installClassify(Logitkit) {
   proto.diagnose = function (logits, options) {
     const o = checkOptions('options', options, KEYS.diagnose);
     const tornMargin = o.tornMargin === undefined ? 0.5 : checkNumber('options.tornMargin', o.tornMargin, { min: 0 });
-    const inp = this._in('logits', logits, 0);
+    const inp = this._in('logits', logits, SLOT.logits);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
-    const top = this._out('top', undefined, rows, 1, Int32Array);
-    const margin = this._out('margin', undefined, rows, 2);
-    const entropy = this._out('entropy', undefined, rows, 3);
-    const kind = this._out('kind', undefined, rows, 4, Int32Array);
-    const sum = this._out('summary', undefined, 6, 5, Float64Array);
+    const top = this._out('top', undefined, rows, SLOT.top, Int32Array);
+    const margin = this._out('margin', undefined, rows, SLOT.margin);
+    const entropy = this._out('entropy', undefined, rows, SLOT.entropy);
+    const kind = this._out('kind', undefined, rows, SLOT.kind, Int32Array);
+    const sum = this._out('summary', undefined, 6, SLOT.summary, Float64Array);
     this._check(this._m.diagnose(inp.ptr, rows, cols, top.ptr, margin.ptr, entropy.ptr, kind.ptr, sum.ptr), { cols });
     const [count, nonFinite, mean, std, min, max] = sum.finish();
     const result = { rows, top: top.finish(), margin: margin.finish(), entropy: entropy.finish() };
@@ -249,11 +252,11 @@ export function installClassify(Logitkit) {
     } else if (logits instanceof Float32Array) {
       cols ??= logits.length;
       if (!(cols >= 1 && cols <= logits.length)) return;
-      ptr = this._in('logits', logits.subarray(0, cols), 0).ptr;
+      ptr = this._in('logits', logits.subarray(0, cols), SLOT.logits).ptr;
     } else {
       return;  // the operation itself reports the type error
     }
-    const kindPtr = this._scratchPtr(2, 4);
+    const kindPtr = this._scratchPtr(SLOT.guardKind, 4);
     if (this._m.inputKind(ptr, cols, kindPtr) !== Status.ok) return;  // NaN: reported by the operation
     const code = KINDS[new Int32Array(this._m.HEAPU8.buffer, kindPtr, 1)[0]];
     if (!code || this._guardSeen.has(code)) return;

@@ -2,6 +2,9 @@
 // NLL, BCE with logits and KL divergence, from typed arrays.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { LogitBuffer } from './logitkit.js';
+import { SLOTS } from './scratch.js';
+
+const SLOT = SLOTS.losses;
 
 const REDUCTIONS = { none: 0, mean: 1, sum: 2, batchmean: 3 };
 const CLASS_LOSS = ['classes', 'weight', 'reduction', 'out'];
@@ -45,8 +48,8 @@ export function installLosses(Logitkit) {
 
   // Runs a loss binding; returns a number, or the per-sample Float32Array for 'none'.
   proto._lossRun = function (reduction, perLength, out, call, ctx) {
-    const per = this._out('options.out', reduction === REDUCTIONS.none ? out : undefined, perLength, 1);
-    const resultPtr = this._scratchPtr(5, 8);
+    const per = this._out('options.out', reduction === REDUCTIONS.none ? out : undefined, perLength, SLOT.out);
+    const resultPtr = this._scratchPtr(SLOT.result, 8);
     this._check(call(per.ptr, resultPtr), ctx);
     if (reduction === REDUCTIONS.none) return per.finish();
     return new Float64Array(this._m.HEAPU8.buffer, resultPtr, 1)[0];
@@ -66,7 +69,7 @@ export function installLosses(Logitkit) {
     const o = checkOptions('options', options, KEYS.crossEntropy);
     const reduction = reductionOf(o.reduction, false);
     const smoothing = o.labelSmoothing === undefined ? 0 : checkNumber('options.labelSmoothing', o.labelSmoothing, { min: 0, max: 1 });
-    const x = this._in('logits', logits, 0);
+    const x = this._in('logits', logits, SLOT.input);
     const probTargets = target instanceof Float32Array || target instanceof LogitBuffer;
     if (!probTargets && !(target instanceof Int32Array)) {
       throw new TypeError(`target must be an Int32Array of class indices or a Float32Array of probabilities (got ${describe(target)})`);
@@ -74,9 +77,9 @@ export function installLosses(Logitkit) {
     if (probTargets) {
       if (o.ignoreIndex !== undefined) throw new RangeError('options.ignoreIndex applies to class-index targets only (as in PyTorch)');
       const { n, c } = this._lossShape('logits', x.length, o.classes, x.length);
-      const t = this._in('target', target, 2);
+      const t = this._in('target', target, SLOT.target);
       if (t.length !== x.length) throw new RangeError(`target must hold ${x.length} probabilities (one per logit), got ${t.length}`);
-      const w = this._lossWeight('options.weight', o.weight, 3, [c]);
+      const w = this._lossWeight('options.weight', o.weight, SLOT.weight, [c]);
       return this._lossRun(reduction, n, o.out, (per, res) =>
         this._m.crossEntropyProbs(x.ptr, n, c, t.ptr, w.ptr, smoothing, reduction, per, res), {
         cols: c, other: weightError('options.weight'), probability: targetError,
@@ -88,8 +91,8 @@ export function installLosses(Logitkit) {
       throw new RangeError(`logits.length (${x.length}) must be target.length (${n}) × the class count${o.classes !== undefined ? ` (${o.classes})` : ''}`);
     }
     const ignoreIndex = o.ignoreIndex === undefined ? -100 : checkNumber('options.ignoreIndex', o.ignoreIndex, { integer: true, min: -(2 ** 31), max: 2 ** 31 - 1 });
-    const t = this._in('target', target, 2, Int32Array);
-    const w = this._lossWeight('options.weight', o.weight, 3, [c]);
+    const t = this._in('target', target, SLOT.target, Int32Array);
+    const w = this._lossWeight('options.weight', o.weight, SLOT.weight, [c]);
     return this._lossRun(reduction, n, o.out, (per, res) =>
       this._m.crossEntropy(x.ptr, n, c, t.ptr, w.ptr, ignoreIndex, smoothing, reduction, per, res), {
       cols: c,
@@ -102,7 +105,7 @@ export function installLosses(Logitkit) {
   proto.nllLoss = function (logProbs, target, options) {
     const o = checkOptions('options', options, KEYS.nllLoss);
     const reduction = reductionOf(o.reduction, false);
-    const x = this._in('logProbs', logProbs, 0);
+    const x = this._in('logProbs', logProbs, SLOT.input);
     if (!(target instanceof Int32Array)) throw new TypeError(`target must be an Int32Array of class indices (got ${describe(target)})`);
     const n = target.length;
     if (o.classes !== undefined) checkNumber('options.classes', o.classes, { min: 1, integer: true });
@@ -111,8 +114,8 @@ export function installLosses(Logitkit) {
       throw new RangeError(`logProbs.length (${x.length}) must be target.length (${n}) × the class count${o.classes !== undefined ? ` (${o.classes})` : ''}`);
     }
     const ignoreIndex = o.ignoreIndex === undefined ? -100 : checkNumber('options.ignoreIndex', o.ignoreIndex, { integer: true, min: -(2 ** 31), max: 2 ** 31 - 1 });
-    const t = this._in('target', target, 2, Int32Array);
-    const w = this._lossWeight('options.weight', o.weight, 3, [c]);
+    const t = this._in('target', target, SLOT.target, Int32Array);
+    const w = this._lossWeight('options.weight', o.weight, SLOT.weight, [c]);
     return this._lossRun(reduction, n, o.out, (per, res) =>
       this._m.nllLoss(x.ptr, n, c, t.ptr, w.ptr, ignoreIndex, reduction, per, res), {
       input: 'logProbs', cols: c,
@@ -128,13 +131,13 @@ export function installLosses(Logitkit) {
   proto.bceWithLogits = function (logits, target, options) {
     const o = checkOptions('options', options, KEYS.bceWithLogits);
     const reduction = reductionOf(o.reduction, false);
-    const x = this._in('logits', logits, 0);
+    const x = this._in('logits', logits, SLOT.input);
     const fallback = o.posWeight instanceof Float32Array || o.posWeight instanceof LogitBuffer ? o.posWeight.length : 1;
     const { n, c } = this._lossShape('logits', x.length, o.classes, fallback);
-    const t = this._in('target', target, 2);
+    const t = this._in('target', target, SLOT.target);
     if (t.length !== x.length) throw new RangeError(`target must hold ${x.length} elements (one per logit), got ${t.length}`);
-    const w = this._lossWeight('options.weight', o.weight, 3, c === x.length ? [c] : [c, x.length]);
-    const pw = this._lossWeight('options.posWeight', o.posWeight, 4, [c]);
+    const w = this._lossWeight('options.weight', o.weight, SLOT.weight, c === x.length ? [c] : [c, x.length]);
+    const pw = this._lossWeight('options.posWeight', o.posWeight, SLOT.posWeight, [c]);
     return this._lossRun(reduction, x.length, o.out, (per, res) =>
       this._m.bceWithLogits(x.ptr, t.ptr, n, c, w.ptr, w.length, pw.ptr, reduction, per, res), {
       cols: c, probability: targetError,
@@ -153,9 +156,9 @@ export function installLosses(Logitkit) {
     const reduction = reductionOf(o.reduction, true);
     const logTarget = o.logTarget ?? false;
     if (typeof logTarget !== 'boolean') throw new TypeError(`options.logTarget must be a boolean (got ${describe(logTarget)})`);
-    const x = this._in('input', input, 0);
+    const x = this._in('input', input, SLOT.input);
     const { n, c } = this._lossShape('input', x.length, o.classes, x.length || 1);
-    const t = this._in('target', target, 2);
+    const t = this._in('target', target, SLOT.target);
     if (t.length !== x.length) throw new RangeError(`target must hold ${x.length} elements (one per input), got ${t.length}`);
     return this._lossRun(reduction, x.length, o.out, (per, res) =>
       this._m.klDiv(x.ptr, t.ptr, n, c, logTarget, reduction, per, res), {

@@ -3,6 +3,9 @@
 // logit, exp, log and the LM head, as an area like the others.
 import { checkNumber, checkOptions, checkTemperature, optionKeys } from './errors.js';
 import { LogitBuffer, Status } from './logitkit.js';
+import { SLOTS } from './scratch.js';
+
+const SLOT = SLOTS.rows;
 
 const ROW_KEYS = {
   softmax: optionKeys('softmax', ['cols', 'temperature', 'out']),
@@ -28,9 +31,9 @@ export function installRows(Logitkit) {
     if (op === 'logsumexp' && t === 0) {
       throw new RangeError('options.temperature must be > 0 for logsumexp (log Σ exp(x/T) has no T = 0 limit)');
     }
-    const inp = this._in('logits', x, 0);
+    const inp = this._in('logits', x, SLOT.logits);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
-    const out = this._out('options.out', o.out, perRow ? rows : inp.length, 1);
+    const out = this._out('options.out', o.out, perRow ? rows : inp.length, SLOT.out);
     this._check(this._m[op](inp.ptr, out.ptr, rows, cols, t), { cols });
     return out.finish();
   };
@@ -58,17 +61,17 @@ export function installRows(Logitkit) {
   /** First index of each row's maximum. */
   proto.argmax = function (logits, options) {
     const o = checkOptions('options', options, ARGMAX_KEYS);
-    const inp = this._in('logits', logits, 0);
+    const inp = this._in('logits', logits, SLOT.logits);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
-    const out = this._out('options.out', o.out, rows, 1, Int32Array);
+    const out = this._out('options.out', o.out, rows, SLOT.out, Int32Array);
     this._check(this._m._lk_argmax(inp.ptr, out.ptr, rows, cols), { cols, empty: 'logits: argmax of an empty row is undefined' });
     return out.finish();
   };
 
   proto._elementwise = function (op, name, x, options, extra) {
     const o = checkOptions('options', options, extra === undefined ? ELEMENTWISE_KEYS : LOGIT_KEYS);
-    const inp = this._in(name, x, 0);
-    const out = this._out('options.out', o.out, inp.length, 1);
+    const inp = this._in(name, x, SLOT.logits);
+    const out = this._out('options.out', o.out, inp.length, SLOT.out);
     const code = extra === undefined ? this._m[op](inp.ptr, out.ptr, inp.length) : this._m[op](inp.ptr, out.ptr, inp.length, extra);
     this._check(code ?? Status.ok, { input: name });
     return out.finish();
@@ -105,23 +108,23 @@ export function installRows(Logitkit) {
   proto.linear = function (weight, hidden, options) {
     const o = checkOptions('options', options, LINEAR_KEYS);
     const inFeatures = checkNumber('options.inFeatures', o.inFeatures, { min: 1, integer: true });
-    const w = this._in('weight', weight, 2);
+    const w = this._in('weight', weight, SLOT.weight);
     if (w.length % inFeatures !== 0) {
       throw new RangeError(`weight.length (${w.length}) must be a multiple of options.inFeatures (${inFeatures})`);
     }
     const outFeatures = w.length / inFeatures;
-    const h = this._in('hidden', hidden, 3);
+    const h = this._in('hidden', hidden, SLOT.hidden);
     if (h.length % inFeatures !== 0) {
       throw new RangeError(`hidden.length (${h.length}) must be a multiple of options.inFeatures (${inFeatures})`);
     }
     const rows = h.length / inFeatures;
     let bPtr = 0;
     if (o.bias !== undefined) {
-      const b = this._in('options.bias', o.bias, 4);
+      const b = this._in('options.bias', o.bias, SLOT.bias);
       if (b.length !== outFeatures) throw new RangeError(`options.bias must hold ${outFeatures} elements, got ${b.length}`);
       bPtr = b.ptr;
     }
-    const out = this._out('options.out', o.out, rows * outFeatures, 1);
+    const out = this._out('options.out', o.out, rows * outFeatures, SLOT.out);
     if (o.out instanceof LogitBuffer && (o.out === hidden || o.out === weight)) {
       throw new RangeError('options.out must not be the weight or hidden buffer');
     }

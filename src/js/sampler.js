@@ -3,6 +3,7 @@
 // (dispose() it); its state (history, RNG position) saves to plain JSON.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { keepName, LogitBuffer } from './logitkit.js';
+import { SLOTS } from './scratch.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
@@ -15,8 +16,7 @@ optionKeys('Sampler.next', STEP_KEYS);
 optionKeys('Sampler.distribution', STEP_KEYS);
 const ROWS_KEYS = optionKeys('sampleRows', ['cols']);
 const SPECULATIVE_KEYS = optionKeys('speculativeVerify', ['seed', 'stream', 'counter']);
-// Scratch slots of this area (the row operations use 0-5).
-const SLOT = { params: 6, lists: 7, biasValues: 8, bitmask: 9, result: 10, ids: 11, probs: 12, count: 13 };
+const SLOT = SLOTS.sampler;
 
 /**
  * The sampler's schema, exported by the wasm module (src/core/sampling/sampler_options.h
@@ -295,7 +295,7 @@ export class Sampler {
     const o = checkOptions('options', options, STEP_KEYS);
     this.#live();
     const lk = this.#lk;
-    const x = lk._in('logits', logits, 0);
+    const x = lk._in('logits', logits, SLOT.logits);
     const mask = this.#bitmask(o);
     const layout = this.#schema.result;
     const out = lk._scratchPtr(SLOT.result, layout.size * 8);
@@ -325,7 +325,7 @@ export class Sampler {
     const o = checkOptions('options', options, STEP_KEYS);
     const h = this.#live();
     const lk = this.#lk;
-    const x = lk._in('logits', logits, 0);
+    const x = lk._in('logits', logits, SLOT.logits);
     const mask = this.#bitmask(o);
     const ids = lk._scratchPtr(SLOT.ids, x.length * 4);
     const probs = lk._scratchPtr(SLOT.probs, x.length * 4);
@@ -463,13 +463,13 @@ export function installSampler(Logitkit) {
     const o = checkOptions('options', options, SPECULATIVE_KEYS);
     if (!(draftTokens instanceof Int32Array)) throw new TypeError(`draftTokens must be an Int32Array (got ${describe(draftTokens)})`);
     const k = draftTokens.length;
-    const t = this._in('target', target, 0);
+    const t = this._in('target', target, SLOT.target);
     if (t.length % (k + 1) !== 0 || t.length === 0) throw new RangeError(`target.length (${t.length}) must be (draftTokens.length + 1) × vocabulary`);
     const vocab = t.length / (k + 1);
-    const d = this._in('draft', draft, 2);
+    const d = this._in('draft', draft, SLOT.draft);
     if (d.length !== k * vocab) throw new RangeError(`draft must hold draftTokens.length × vocabulary = ${k * vocab} probabilities, got ${d.length}`);
-    const tok = this._in('draftTokens', draftTokens, 3, Int32Array);
-    const out = this._scratchPtr(10, 24);
+    const tok = this._in('draftTokens', draftTokens, SLOT.draftTokens, Int32Array);
+    const out = this._scratchPtr(SLOT.result, 24);
     const code = this._m.speculativeVerify(t.ptr, d.ptr, tok.ptr, k, vocab, u64String('options.seed', o.seed ?? 0),
       u64String('options.stream', o.stream ?? 0), u64String('options.counter', o.counter ?? 0), out);
     this._check(code, {

@@ -3,14 +3,14 @@
 // not sampled, without materialising a [T × V] output.
 import { checkNumber, checkOptions, checkTemperature, describe, optionKeys } from './errors.js';
 import { LogitBuffer } from './logitkit.js';
+import { SLOTS } from './scratch.js';
 
 const KEYS = {
   scoreTokens: optionKeys('scoreTokens', ['cols', 'temperature', 'topLogprobs', 'entropy', 'out']),
   compareContinuations: optionKeys('compareContinuations', ['cols', 'temperature', 'lengths']),
 };
 const MAX_TOP_LOGPROBS = 20;
-// Scratch slots of this area (logits use slot 0, as in every area).
-const SLOT = { tokens: 20, logprob: 21, rank: 22, entropy: 23, topIndex: 24, topLogprob: 25, totals: 26 };
+const SLOT = SLOTS.scoring;
 
 // Token ids as an Int32Array, each an integer in [0, vocab).
 function tokenIds(name, v, vocab) {
@@ -70,7 +70,7 @@ export function installScoring(Logitkit) {
     const cols = this._scoreShape('logits', length, count, o.cols);
     if (topN > cols) throw new RangeError(`options.topLogprobs (${topN}) must be <= the vocabulary size (${cols})`);
     const ids = tokenIds('tokens', tokens, cols);
-    const x = this._in('logits', logits, 0);
+    const x = this._in('logits', logits, SLOT.logits);
     const tok = this._in('tokens', ids, SLOT.tokens, Int32Array);
     const lp = this._out('options.out', o.out, count, SLOT.logprob, Float64Array);
     const rank = this._out('ranks', undefined, count, SLOT.rank, Int32Array);
