@@ -7,7 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { launchChromium } from '../tests/browser/browser.mjs';
+import { launchChromium } from '../common/chromium.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };

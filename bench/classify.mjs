@@ -2,7 +2,7 @@
 // query to 100 000 × 384 embeddings (in wasm memory), retrieval top-5, and
 // top-5 classes with probabilities of 256 rows × 1000 classes; each beside the
 // careful plain-JavaScript version (float64 accumulation, no sort).
-import { measure, formatRow, realisticLogits } from './harness.mjs';
+import { measure, formatRow, realisticLogits } from '../common/harness.mjs';
 
 // ---- plain JS references ----
 function plainCosine(q, docs, dim, scale, out) {

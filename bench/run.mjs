@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { load } from '../dist/index.mjs';
-import { formatRow } from './harness.mjs';
+import { formatRow } from '../common/harness.mjs';
 import { loadPeers, tfBackend } from './peers.mjs';
 import { OPS, OP_RATIOS, FIT_OP, timeCases, timeFit } from './suite.mjs';
 import { runBrowserBench } from './browser.mjs';

@@ -1,8 +1,8 @@
 // The benchmark suite itself, independent of where it runs: `bench/run.mjs`
 // runs it in Node, `bench/browser.mjs` in headless Chromium. Each case is
 // checked to produce a valid result before it is timed.
-import { measure, measureAsync, realisticLogits } from './harness.mjs';
-import * as plain from './plain-js.mjs';
+import { measure, measureAsync, realisticLogits } from '../common/harness.mjs';
+import * as plain from '../common/plain-js.mjs';
 import { transformersStep } from './peers.mjs';
 
 export const CHAIN = { topK: 50, topP: 0.9, minP: 0.05, temperature: 0.8 };

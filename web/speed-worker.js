@@ -1,8 +1,8 @@
 // Runs in a Web Worker so the page stays responsive: logitkit and plain JS on
 // the same seeded V = 128 256 logits, medians per call.
 import { load } from '../dist/index.mjs';
-import { measure, realisticLogits } from '../bench/harness.mjs';
-import * as plain from '../bench/plain-js.mjs';
+import { measure, realisticLogits } from '../common/harness.mjs';
+import * as plain from '../common/plain-js.mjs';
 
 self.onmessage = async () => {
   const lk = await load();

@@ -28,7 +28,7 @@ export default {
   root: fileURLToPath(new URL('.', import.meta.url)),
   // The shipped data is served as /calibration/* and /model/*.
   publicDir: fileURLToPath(new URL('../data', import.meta.url)),
-  // The page imports the built package from ../dist and the bench helpers from ../bench.
+  // The page imports the built package from ../dist and the shared helpers from ../common.
   server: { fs: { allow: [root] }, host: '127.0.0.1', port: 5173 },
   build: { target: 'es2022' },
   worker: { format: 'es' },

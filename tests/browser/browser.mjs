@@ -1,16 +1,7 @@
 // Debian's Chromium driven by playwright-core (no browser download), and the
 // demo page served by Vite on a free port.
-import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
-
-// Also used by the browser run of the bench (bench/browser.mjs).
-export function launchChromium() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-  });
-}
+import { launchChromium } from '../../common/chromium.mjs';
 
 export async function startPage() {
   const server = await createServer({

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { createServer as createViteServer } from 'vite';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../common/chromium.mjs';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
@@ -68,13 +68,9 @@ export async function openEngine(name, { tier = 'default', timeoutMs = 120000 } 
   return { ...(await open(timeoutMs, force)), tier };
 }
 
-// The flags of tests/browser/browser.mjs's launchChromium, plus the tier's.
+// The page tests' Chromium (common/chromium.mjs) with the tier's flags.
 async function openChromium(timeoutMs, { args = [] }) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync', ...args],
-  });
+  const browser = await launchChromium(args);
   const page = await browser.newPage();
   page.setDefaultTimeout(timeoutMs);
   const errors = watchErrors(page);
