@@ -8,6 +8,21 @@ out="$LK_ROOT/test-output"
 mkdir -p "$out"
 
 step() { echo; echo "=== $* ==="; }
+# node:test over some test files, one process per file as node --test runs
+# them, each under a watchdog: a file whose process produces no result in
+# 10 minutes is killed and run once more (a CI run once stalled for good
+# inside a fresh Node process, before its first test, at 0 % CPU; the same
+# file passed in 0.3 s when run again). A second stall, or any failure, fails.
+node_tests() { # [node flags...] -- files...
+  local flags=() f
+  while [ "$1" != "--" ]; do flags+=("$1"); shift; done; shift
+  for f in "$@"; do
+    timeout 600 node "${flags[@]}" --test --test-reporter=dot "$f" && continue
+    [ $? = 124 ] || { echo "FAILED: $f"; exit 1; }
+    echo "$f: no result within 10 minutes; killed and run once more"
+    timeout 600 node "${flags[@]}" --test --test-reporter=dot "$f" || { echo "FAILED: $f"; exit 1; }
+  done
+}
 # Runs a doctest binary, keeps its full log, prints the measured bounds and summary.
 doctest() {
   local name=$1; shift
@@ -48,7 +63,7 @@ doctest wasm-baseline node build/wasm/lk_tests_baseline.js
 
 for v in 1 0; do
   step "JS tests against dist/, $([ $v = 1 ] && echo SIMD || echo baseline) module"
-  LK_SIMD=$v node --expose-gc --test --test-reporter=dot tests/js/
+  LK_SIMD=$v node_tests --expose-gc -- tests/js/*.test.mjs
 done
 
 step "Types: tsc --noEmit on the typed example"
@@ -58,7 +73,7 @@ step "README example"
 node examples/readme.mjs
 
 step "Ecosystem: adapters against the real transformers.js and onnxruntime-web"
-for v in 1 0; do LK_SIMD=$v node --test --test-reporter=dot tests/ecosystem/; done
+for v in 1 0; do LK_SIMD=$v node_tests -- tests/ecosystem/*.test.mjs; done
 
 # Bundler resolution: WebLLM's own .d.ts import './types' without an extension,
 # which nodenext cannot follow (everything would silently become any).
