@@ -8,7 +8,8 @@ import { checkNumber, describe, OPTION_KEYS } from './errors.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
-// StatusCode values of src/core/status.h.
+// StatusCode values of src/core/status.h that every area translates (the
+// sampler reads its own from the module's schema; a test checks these against it).
 export const Status = Object.freeze({
   ok: 0, nan: 1, badTemperature: 2, badShape: 3, badLabel: 4, badProbability: 5, badArgument: 6,
   empty: 7, noTokenLeft: 8,
@@ -127,6 +128,11 @@ export class Logitkit {
   // Every method's option names (internal; tests/js/option-keys.test.mjs checks them against the .d.ts).
   static get _optionKeys() {
     return OPTION_KEYS;
+  }
+
+  // The status codes above (internal; tests/js/sampler-schema.test.mjs checks them against the module's).
+  static get _status() {
+    return Status;
   }
 
   /** 'wasm-simd128' or 'scalar'. */

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { Logitkit } from '../../dist/index.mjs';
 import { lkPromise } from './helpers.mjs';
 
 const lk = await lkPromise;
@@ -100,4 +101,10 @@ test('defaults come from the C++ configuration and every control is off by defau
   for (let i = 0; i < 50; i++) assert.deepEqual(a.next(x), b.next(x));
   a.dispose();
   b.dispose();
+});
+
+test('the status codes JS translates are the module\'s (src/core/status.h, exported with the schema)', () => {
+  const js = Logitkit._status;
+  assert.ok(Object.keys(js).length >= 9);
+  for (const [name, code] of Object.entries(js)) assert.equal(schema.status[name], code, name);
 });
