@@ -148,12 +148,6 @@ function u64String(name, v) {
   return String(v);
 }
 
-// bannedTokens and suppressTokens reach the core as one list, in that order.
-function bannedLists(o) {
-  const banned = tokenList('bannedTokens', o.bannedTokens);
-  const suppress = tokenList('suppressTokens', o.suppressTokens);
-  return [['options.bannedTokens', banned], ['options.suppressTokens', suppress]];
-}
 
 // Names entry i of a flattened list of sequences as name[s][k].
 function sequenceEntry(name, seqs) {
@@ -191,8 +185,10 @@ export class Sampler {
     this.#options = o;
     const params = Float64Array.from(schema.options, (opt) => (o[opt.name] === undefined ? Number(opt.default) : checkParam(opt, o[opt.name])));
     const bias = biasEntries(o.logitBias);
+    // bannedTokens and suppressTokens reach the core as one list, in that order.
+    const banned = tokenList('bannedTokens', o.bannedTokens), suppress = tokenList('suppressTokens', o.suppressTokens);
     const lists = {
-      banned: Int32Array.from([...tokenList('bannedTokens', o.bannedTokens), ...tokenList('suppressTokens', o.suppressTokens)]),
+      banned: Int32Array.from([...banned, ...suppress]),
       allowed: o.allowedTokens === undefined ? null : tokenList('allowedTokens', o.allowedTokens),
       beginSuppress: tokenList('beginSuppressTokens', o.beginSuppressTokens),
       eos: tokenList('eosTokenId', o.eosTokenId),
@@ -208,7 +204,8 @@ export class Sampler {
     // Kept to name the offending entry when the core rejects a token (>= V).
     this.#tokenLists = [
       ['options.logitBias', lists.biasTokens, (i) => `options.logitBias entry ${i} (token ${bias[i][0]})`],
-      ...bannedLists(o),
+      ['options.bannedTokens', banned],
+      ['options.suppressTokens', suppress],
       ...(lists.allowed === null ? [] : [['options.allowedTokens', lists.allowed]]),
       ['options.beginSuppressTokens', lists.beginSuppress],
       ['options.eosTokenId', lists.eos],

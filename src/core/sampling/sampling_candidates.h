@@ -141,7 +141,5 @@ void apply_dry(float* logits, const SamplerConfig& cfg, const std::vector<int32_
 // Mirostat (sampler.h): narrows c at ctx.temperature given mu.
 void mirostat_filter(Candidates& c, StepContext& ctx, double mu);
 
-// Applies one stage of the chain to c.
-void apply_stage(SamplerStage stage, Candidates& c, StepContext& ctx);
 
 }  // namespace lk
