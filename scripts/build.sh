@@ -44,10 +44,10 @@ npx --no-install esbuild src/js/index.mjs --bundle --format=esm --platform=neutr
   --minify --log-level=warning --outfile=dist/index.mjs
 npx --no-install esbuild src/js/index.cjs.js --bundle --format=cjs --platform=node --target=es2020 \
   --minify --log-level=warning --outfile=dist/index.cjs
-# Adapters (logitkit/transformers, logitkit/webllm, logitkit/onnx): separate
+# Adapters (logitkit/transformers, logitkit/webllm, logitkit/onnx, logitkit/xgrammar): separate
 # entry points with no import of the main bundle or of the peer packages.
 mkdir -p dist/adapters
-adapters=(transformers webllm onnx)
+adapters=(transformers webllm onnx xgrammar)
 entries=("${adapters[@]/#/src/js/adapters/}"); entries=("${entries[@]/%/.js}")
 for f in esm:mjs:neutral cjs:cjs:node; do
   IFS=: read -r format ext platform <<<"$f"

@@ -4,7 +4,10 @@
 // hidden states; logitkit does all the logits work after that: the LM head
 // (`linear`), the logit lens, the prompt's scores (`scoreTokens`), the
 // sampler's controls and the seeded draw. The model is data/model/charlm.onnx,
-// made by model/train.py.
+// made by model/train.py. JSON mode: a grammar engine (XGrammar, passed in by
+// the caller) compiles a JSON Schema for the model's characters, and each step
+// samples under its bitmask through logitkit/xgrammar.
+import { allowedCount, grammarSampler } from '../dist/adapters/xgrammar.mjs';
 
 /** How many alternatives the prompt's scores list per character. */
 export const PROMPT_TOP = 5;
@@ -95,6 +98,59 @@ export class CharModel {
   }
 }
 
+/** The JSON mode's default schema: a quote and its author, as in the fortunes the model learnt from. */
+export const DEFAULT_SCHEMA = JSON.stringify({
+  type: 'object',
+  properties: { quote: { type: 'string', maxLength: 80 }, author: { type: 'string', maxLength: 30 } },
+  required: ['quote', 'author'],
+}, null, 2);
+
+/**
+ * A JSON Schema compiled by XGrammar (`xgr`: the @mlc-ai/web-xgrammar module)
+ * for the character model's vocabulary, one line: `{"quote": "…", "author": "…"}`
+ * (separators ", " and ": ", no other whitespace). The vocabulary has no stop
+ * token, so each matcher terminates at the grammar's end
+ * (terminateWithoutStopToken). Bad schemas are named errors.
+ */
+export class JsonSchemaGrammar {
+  static async create(xgr, model, schemaText) {
+    let schema;
+    try {
+      schema = JSON.parse(schemaText);
+    } catch (e) {
+      throw new TypeError(`JSON Schema: not JSON (${e.message})`);
+    }
+    if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) throw new TypeError('JSON Schema: must be a JSON object');
+    const info = await xgr.TokenizerInfo.createTokenizerInfo(model.vocab, 'raw', false, model.vocab.length, []);
+    const compiler = await xgr.GrammarCompiler.createGrammarCompiler(info, false);
+    try {
+      const compiled = await compiler.compileJSONSchema(schemaText, false, -1);
+      return new JsonSchemaGrammar(xgr, schema, compiled, [compiler, info]);
+    } catch (e) {
+      compiler.dispose();
+      info.dispose();
+      throw new RangeError(`JSON Schema: XGrammar cannot compile it (${e?.message ?? e})`);
+    }
+  }
+
+  constructor(xgr, schema, compiled, owned) {
+    this.xgr = xgr;
+    this.schema = schema;
+    this.compiled = compiled;
+    this.owned = owned;
+  }
+
+  /** A new matcher at the grammar's start, for one generation. */
+  matcher() {
+    return this.xgr.GrammarMatcher.createGrammarMatcher(this.compiled, undefined, true);
+  }
+
+  dispose() {
+    this.compiled.dispose();
+    for (const o of this.owned) o.dispose();
+  }
+}
+
 /** Top n of a row, most probable first (ties: lower id first). */
 export function topN(values, n) {
   return Array.from(values.keys()).sort((a, b) => values[b] - values[a] || a - b).slice(0, n);
@@ -104,9 +160,12 @@ export function topN(values, n) {
  * A generation: prompt, controls (logitkit SamplerOptions, including seed) and
  * the text so far. step() appends one character and reports everything the
  * page shows. Same prompt, seed and controls → the same text, on any platform.
+ * With `matcher` (JsonSchemaGrammar.matcher(), owned by the generation from
+ * then on) every step samples under the grammar's bitmask, and `done` turns
+ * true when the grammar is complete: the text is then valid JSON.
  */
 export class Generation {
-  constructor(model, prompt, controls) {
+  constructor(model, prompt, controls, { matcher = null } = {}) {
     this.model = model;
     const lk = model.lk;
     this.ids = Array.from(model.encode(prompt));
@@ -114,7 +173,9 @@ export class Generation {
     if (this.promptLength === 0) throw new RangeError('prompt: must hold at least one character');
     this.controls = controls;
     const options = { ...controls, prompt: this.ids };
-    this.sampler = lk.sampler(options);
+    this.matcher = matcher;
+    this.grammar = matcher ? grammarSampler(lk, matcher, options) : null;
+    this.sampler = this.grammar ? this.grammar.sampler : lk.sampler(options);
     // The kept set is read from a second sampler that never draws for the text,
     // so showing it does not move the generating sampler's RNG.
     this.viewer = lk.sampler({ ...options, seed: 0 });
@@ -137,26 +198,48 @@ export class Generation {
     return n ? Math.exp(this.nll / n) : NaN;
   }
 
+  /** True when the grammar is complete (JSON mode); always false without a grammar. */
+  get done() {
+    return this.grammar?.done ?? false;
+  }
+
+  /**
+   * One character. In JSON mode the kept set, the draw and `logprob` are under
+   * the grammar's mask (applied before the controls), `allowed` is how many
+   * characters the grammar allows at this step, and `done` whether this
+   * character completed the JSON.
+   */
   async step() {
     const { model } = this;
     const lk = model.lk;
+    if (this.done) throw new RangeError('the grammar is complete: the JSON is finished (reset to start again)');
     const first = this.promptScores === null;
     const { logits, lens, windowStart, positionLogits } = await model.step(Int32Array.from(this.ids), { allPositions: first });
     if (first) this.promptScores = scorePrompt(model, this.ids, windowStart, positionLogits);
-    const kept = this.viewer.distribution(logits);
-    const result = this.sampler.sample(logits);
+    const bitmask = this.grammar ? await this.grammar.bitmask() : null;
+    const kept = this.viewer.distribution(logits, bitmask ? { bitmask } : undefined);
+    let result;
+    if (this.grammar) {
+      result = await this.grammar.sample(logits);
+      this.grammar.accept(result.token); // the matcher and the sampler's history
+    } else {
+      result = this.sampler.sample(logits);
+      this.sampler.accept(result.token);
+    }
     const logprobs = lk.logSoftmax(logits);
     const modelLogprob = logprobs[result.token];
-    this.sampler.accept(result.token);
     this.viewer.accept(result.token);
     this.ids.push(result.token);
     this.nll -= modelLogprob;
-    return { ...result, char: model.vocab[result.token], modelLogprob, logprobs, logits, kept, lens, perplexity: this.perplexity };
+    const allowed = bitmask ? allowedCount(bitmask, model.vocab.length) : model.vocab.length;
+    return { ...result, char: model.vocab[result.token], modelLogprob, logprobs, logits, kept, lens, perplexity: this.perplexity, allowed, done: this.done };
   }
 
   dispose() {
-    this.sampler.dispose();
+    if (this.grammar) this.grammar.dispose();
+    else this.sampler.dispose();
     this.viewer.dispose();
+    this.matcher?.dispose?.();
   }
 }
 

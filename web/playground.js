@@ -1,11 +1,12 @@
 // Panel 4: the generation playground. A small character-level transformer
 // (data/model/charlm.onnx, trained by model/train.py) runs in ONNX Runtime Web;
 // logitkit does everything after its hidden states (web/playground-core.mjs),
-// and scores the prompt from the first step's own model run.
+// and scores the prompt from the first step's own model run. JSON mode: XGrammar
+// (imported on demand) compiles the schema, logitkit samples under its mask.
 import { Chart, registerables } from 'chart.js';
 import * as ort from 'onnxruntime-web/wasm';
 import { load } from '../dist/index.mjs';
-import { CharModel, Generation, topN } from './playground-core.mjs';
+import { CharModel, DEFAULT_SCHEMA, Generation, JsonSchemaGrammar, topN } from './playground-core.mjs';
 
 Chart.register(...registerables);
 const $ = (id) => document.getElementById(id);
@@ -77,6 +78,8 @@ function cells(tbody, rows) {
 }
 
 let lk, model, generation = null, busy = false;
+// JSON mode: the XGrammar module (loaded on first use) and the last compiled schema.
+let xgrammar = null, jsonGrammar = null;
 // The coloured prompt of the current generation, built once so that re-rendering
 // the generated text does not take focus away from a character being read.
 let promptView = null;
@@ -182,6 +185,26 @@ function renderText() {
   $('pg-summary').dataset.fingerprint = fingerprint(text);
 }
 
+function renderGrammar(s) {
+  const el = $('pg-grammar');
+  el.hidden = !generation?.grammar;
+  if (el.hidden) return;
+  const V = model.vocab.length;
+  el.dataset.done = generation.done ? '1' : '0';
+  delete el.dataset.valid;
+  if (generation.done) {
+    let valid = false;
+    try { JSON.parse(generation.generated); valid = true; } catch { /* the grammar guarantees it; shown if not */ }
+    el.dataset.valid = valid ? '1' : '0';
+    el.textContent = valid ? 'JSON complete: valid JSON, matching the schema by construction.' : 'JSON complete, but it does not parse (a bug: please report).';
+  } else if (s) {
+    el.dataset.allowed = String(s.allowed);
+    el.textContent = `JSON mode: the grammar allowed ${s.allowed} of ${V} characters at this step (chose ${JSON.stringify(s.char)}).`;
+  } else {
+    el.textContent = 'JSON mode: the text will match the schema.';
+  }
+}
+
 function renderStep(s) {
   const V = s.logits.length;
   const raw = lk.softmax(s.logits);
@@ -192,12 +215,14 @@ function renderStep(s) {
     { label: 'model: softmax(logits)', data: shown.map((i) => raw[i]), backgroundColor: '#bac8ff' },
     { label: 'after the controls (kept set, renormalised)', data: shown.map((i) => finalP.get(i) ?? 0), backgroundColor: '#2f9e44' },
   ];
-  probChart.options.plugins.title.text = `Step ${generation.ids.length - generation.promptLength}: kept ${s.kept.ids.length} of ${V} characters, chose ${JSON.stringify(s.char)}`;
+  const grammar = generation.grammar ? `, grammar allowed ${s.allowed}` : '';
+  probChart.options.plugins.title.text = `Step ${generation.ids.length - generation.promptLength}: kept ${s.kept.ids.length} of ${V} characters${grammar}, chose ${JSON.stringify(s.char)}`;
   probChart.update();
   $('pg-step').dataset.kept = String(s.kept.ids.length);
   const afterControls = (i) => (finalP.has(i) ? Math.log(finalP.get(i)).toFixed(4) : 'removed');
   cells($('pg-step-table').tBodies[0], [
     ['chosen', show(s.char), s.logits[s.token].toFixed(3), s.logprob.toFixed(4), s.modelLogprob.toFixed(4)],
+    // In JSON mode the model's favourites may be outside the grammar: "removed" then.
     ...topN(s.logits, 5).map((i, r) => [`model's #${r + 1}`, show(model.vocab[i]), s.logits[i].toFixed(3), afterControls(i), s.logprobs[i].toFixed(4)]),
   ]);
   const keptByP = Array.from(s.kept.ids.keys()).sort((a, b) => s.kept.probs[b] - s.kept.probs[a] || s.kept.ids[a] - s.kept.ids[b]);
@@ -208,10 +233,30 @@ function renderStep(s) {
   }));
 }
 
-function startGeneration() {
+// The schema compiled by XGrammar for the model's characters; recompiled only when its text changes.
+async function grammarFor(text) {
+  if (jsonGrammar?.text === text) return jsonGrammar.grammar;
+  if (!xgrammar) {
+    const mod = await import('@mlc-ai/web-xgrammar');
+    xgrammar = mod.GrammarCompiler ? mod : mod.default;
+  }
+  jsonGrammar?.grammar.dispose();
+  jsonGrammar = null;
+  jsonGrammar = { text, grammar: await JsonSchemaGrammar.create(xgrammar, model, text) };
+  return jsonGrammar.grammar;
+}
+
+async function startGeneration() {
   generation?.dispose();
   generation = null;
-  generation = new Generation(model, $('pg-prompt').value, controls());
+  const c = controls();
+  const matcher = $('pg-json').checked ? await (await grammarFor($('pg-schema').value)).matcher() : null;
+  try {
+    generation = new Generation(model, $('pg-prompt').value, c, { matcher });
+  } catch (e) {
+    matcher?.dispose();
+    throw e;
+  }
 }
 
 async function advance(n) {
@@ -219,14 +264,17 @@ async function advance(n) {
   busy = true;
   $('pg-error').textContent = '';
   try {
-    if (!generation) startGeneration();
+    if (!generation) await startGeneration();
     for (let i = 0; i < n; i++) {
       const s = await generation.step();
-      if (i === n - 1 || i % 8 === 7) {
+      // JSON mode stops at the grammar's end.
+      if (i === n - 1 || i % 8 === 7 || generation.done) {
         renderStep(s);
         renderText();
+        renderGrammar(s);
         await new Promise(requestAnimationFrame);
       }
+      if (generation.done) break;
     }
     $('pg-status').textContent = 'done';
   } catch (e) {
@@ -245,6 +293,7 @@ function reset() {
     generation = null;
     $('pg-status').textContent = '';
     renderText();
+    $('pg-grammar').hidden = true;
   } catch (e) {
     $('pg-error').textContent = e.message;
   }
@@ -269,7 +318,8 @@ async function init() {
     },
     options: { animation: false, responsive: true, plugins: { title: { display: true, text: 'Training curve (model/train.py)' } } },
   });
-  for (const id of ['pg-temperature', 'pg-topK', 'pg-topP', 'pg-minP', 'pg-repetition', 'pg-seed', 'pg-extra', 'pg-prompt']) $(id).addEventListener('change', reset);
+  $('pg-schema').value = DEFAULT_SCHEMA;
+  for (const id of ['pg-temperature', 'pg-topK', 'pg-topP', 'pg-minP', 'pg-repetition', 'pg-seed', 'pg-extra', 'pg-prompt', 'pg-json', 'pg-schema']) $(id).addEventListener('change', reset);
   $('pg-step').addEventListener('click', () => advance(1));
   $('pg-run').addEventListener('click', () => advance(Math.max(1, Math.min(1000, Number($('pg-count').value) || 64))));
   $('pg-reset').addEventListener('click', reset);

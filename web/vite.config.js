@@ -33,5 +33,7 @@ export default {
   build: { target: 'es2022' },
   worker: { format: 'es' },
   plugins: [serveOrt()],
-  optimizeDeps: { exclude: ['logitkit'] },
+  // XGrammar's web build is a UMD file (the playground's JSON mode imports it on demand):
+  // pre-bundled at start-up, so that its first import does not reload the page.
+  optimizeDeps: { exclude: ['logitkit'], include: ['@mlc-ai/web-xgrammar'] },
 };

@@ -4,15 +4,20 @@
 // both), the prompt's perplexity and per-character surprise shown are Node's,
 // stepping reproduces the run's prefix, the logit lens lists one row per
 // layer, bad controls are named errors, and the playground fits a phone's
-// width. Screenshots (desktop and phone) in test-output/.
+// width. JSON mode: 20 seeds under the default JSON Schema (XGrammar in the
+// page), each valid and each the JSON Node generates, and the same seeds
+// without the grammar give invalid JSON. Screenshots (desktop, phone, JSON
+// mode) in test-output/.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { load } from '../../dist/index.mjs';
-import { CharModel, Generation } from '../../web/playground-core.mjs';
+import Ajv from 'ajv';
+import { CharModel, DEFAULT_SCHEMA, Generation, JsonSchemaGrammar } from '../../web/playground-core.mjs';
 import { startPage } from './browser.mjs';
 import { charlmFiles } from '../ecosystem/charlm-files.mjs';
+import { loadXGrammar } from '../ecosystem/xgrammar-engine.mjs';
 
 const ctx = await startPage();
 after(() => ctx.close());
@@ -137,5 +142,68 @@ test('bad controls and prompts are named errors in the page', async () => {
   await page.waitForFunction(() => /prompt/.test(document.getElementById('pg-error').textContent));
   assert.match(await page.textContent('#pg-error'), /character "ï" at position 2/);
   await setControl('pg-prompt', 'The meaning of life is');
+  assert.deepEqual(errors, []);
+});
+
+// ---- JSON mode ---------------------------------------------------------------
+
+const jsonGrammar = await JsonSchemaGrammar.create(loadXGrammar(), model, DEFAULT_SCHEMA);
+after(() => jsonGrammar.dispose());
+const validate = new Ajv({ strict: true }).compile(JSON.parse(DEFAULT_SCHEMA));
+const validJson = (text) => { try { return validate(JSON.parse(text)); } catch { return false; } };
+const JSON_CONTROLS = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, repetitionPenalty: 1.1 };
+const JSON_SEEDS = Array.from({ length: 20 }, (_, i) => 100 + i);
+
+async function nodeJson(seed) {
+  const g = new Generation(model, 'The meaning of life is', { ...JSON_CONTROLS, seed: String(seed) }, { matcher: await jsonGrammar.matcher() });
+  while (!g.done && g.ids.length - g.promptLength < 400) await g.step();
+  const text = g.generated;
+  g.dispose();
+  return text;
+}
+
+async function pageRun(seed, count) {
+  await setControl('pg-seed', seed);
+  await page.fill('#pg-count', String(count));
+  await page.click('#pg-run');
+  await page.waitForFunction(() => document.getElementById('pg-status').textContent === 'done', null, { timeout: 120000 });
+  return page.getAttribute('#pg-summary', 'data-generated');
+}
+
+const jsonOutputs = [];
+
+test('JSON mode: 20 seeds in the page, each valid against the schema and the JSON Node generates', async () => {
+  await setControl('pg-prompt', 'The meaning of life is');
+  for (const [k, id] of [['temperature', 'pg-temperature'], ['topK', 'pg-topK'], ['topP', 'pg-topP'], ['minP', 'pg-minP'], ['repetitionPenalty', 'pg-repetition']]) {
+    await setControl(id, JSON_CONTROLS[k]);
+  }
+  await page.$eval('#pg-json', (el) => { el.checked = true; el.dispatchEvent(new Event('change')); });
+  assert.equal(await page.inputValue('#pg-schema'), DEFAULT_SCHEMA);
+  // The first step: only '{' is allowed.
+  await setControl('pg-seed', JSON_SEEDS[0]);
+  await page.click('#pg-step');
+  await page.waitForFunction(() => document.getElementById('pg-grammar').dataset.allowed !== undefined, null, { timeout: 60000 });
+  assert.equal(await page.getAttribute('#pg-grammar', 'data-allowed'), '1');
+  assert.equal(await page.getAttribute('#pg-summary', 'data-generated'), '{');
+  for (const seed of JSON_SEEDS) {
+    const shown = await pageRun(seed, 400);
+    assert.equal(await page.getAttribute('#pg-grammar', 'data-done'), '1', `seed ${seed}: the grammar ended`);
+    assert.equal(await page.getAttribute('#pg-grammar', 'data-valid'), '1', `seed ${seed}`);
+    assert.ok(validJson(shown), `seed ${seed}: ${shown} ${JSON.stringify(validate.errors)}`);
+    assert.equal(shown, await nodeJson(seed), `seed ${seed}: the page and Node generate the same JSON`);
+    jsonOutputs.push(shown);
+  }
+  assert.ok(new Set(jsonOutputs).size >= 18);
+  assert.match(await page.textContent('#pg-grammar'), /^JSON complete: valid JSON/);
+  await page.locator('#playground').screenshot({ path: `${outDir}/demo-playground-json.png` });
+  assert.deepEqual(errors, []);
+});
+
+test('JSON mode off: the same seeds give invalid JSON in the page', async () => {
+  await page.$eval('#pg-json', (el) => { el.checked = false; el.dispatchEvent(new Event('change')); });
+  let valid = 0;
+  for (const [i, seed] of JSON_SEEDS.entries()) if (validJson(await pageRun(seed, jsonOutputs[i].length))) valid++;
+  assert.ok(valid <= 2, `${valid} of 20 unconstrained outputs were valid JSON`);
+  assert.equal(await page.isVisible('#pg-grammar'), false);
   assert.deepEqual(errors, []);
 });

@@ -1,6 +1,8 @@
 // logitkit/transformers against the real @huggingface/transformers: its
 // Tensor, its LogitsProcessorList and its own processors around ours, and
-// model.generate() on the project's tiny ONNX model (onnxruntime-node, local).
+// model.generate() on the project's tiny ONNX model (onnxruntime-node, local),
+// also under a JSON Schema compiled by the real XGrammar (a per-step bitmask
+// callback fed by logitkit/xgrammar's GrammarStreamer).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } from 'node:fs';
@@ -9,7 +11,9 @@ import { join } from 'node:path';
 import { env, AutoModelForCausalLM, Tensor, LogitsProcessorList, RepetitionPenaltyLogitsProcessor, SuppressTokensLogitsProcessor, TemperatureLogitsWarper } from '@huggingface/transformers';
 import { load } from '../../dist/index.mjs';
 import { LogitkitLogitsProcessor, LogitkitSampler, logitsProcessor, logitsSampler } from '../../dist/adapters/transformers.mjs';
+import { grammarStreamer } from '../../dist/adapters/xgrammar.mjs';
 import { VOCAB, referenceLogits } from './make-model.mjs';
+import { loadXGrammar } from './xgrammar-engine.mjs';
 
 const lk = await load({ simd: process.env.LK_SIMD !== '0' });
 const V = 50;
@@ -109,19 +113,31 @@ test('the sampler has transformers.js LogitsSampler\'s interface: greedy = argma
   });
 });
 
-test('inside model.generate(): tiny-lm.onnx as a local transformers.js model, our processor decides every token', async () => {
-  // A local model folder (config.json + onnx/model.onnx); nothing is fetched.
+// tiny-lm.onnx as a local transformers.js model (config.json + onnx/model.onnx); nothing is fetched.
+async function withTinyModel(fn) {
   const dir = mkdtempSync(join(tmpdir(), 'lk-hf-'));
   try {
     mkdirSync(join(dir, 'tiny-lm/onnx'), { recursive: true });
     copyFileSync(new URL('./tiny-lm.onnx', import.meta.url), join(dir, 'tiny-lm/onnx/model.onnx'));
-    const eos = 0; // the 6th greedy token: generation stops on it
     writeFileSync(join(dir, 'tiny-lm/config.json'), JSON.stringify({
       model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], vocab_size: VOCAB, n_embd: 8, n_head: 1, n_layer: 1,
-      n_positions: 128, bos_token_id: 1, eos_token_id: eos,
+      n_positions: 128, bos_token_id: 1, eos_token_id: 0,
     }));
     Object.assign(env, { allowRemoteModels: false, allowLocalModels: true, localModelPath: `${dir}/` });
     const model = await AutoModelForCausalLM.from_pretrained('tiny-lm', { dtype: 'fp32', device: 'cpu' });
+    try {
+      await fn(model);
+    } finally {
+      await model.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('inside model.generate(): tiny-lm.onnx as a local transformers.js model, our processor decides every token', async () => {
+  await withTinyModel(async (model) => {
+    const eos = 0; // the 6th greedy token: generation stops on it
     // topK 1 leaves one token, so even do_sample's random draw must pick it.
     const proc = logitsProcessor(lk, { topK: 1, repetitionPenalty: 1.5, penaltyLastN: -1 });
     let calls = 0;
@@ -143,10 +159,101 @@ test('inside model.generate(): tiny-lm.onnx as a local transformers.js model, ou
     assert.equal(calls, want.length - prompt.length);
     assert.ok(calls >= 4, `generated ${got.join(" ")}`);
     proc.dispose();
-    await model.dispose();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+});
+
+// The tiny model's 64 tokens as text: 0 is the stop token (its eos_token_id), 1 BOS, then characters.
+const TINY_VOCAB = ['</s>', '<s>', ...'{}[]":, 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV'].slice(0, VOCAB);
+const SCHEMA = { type: 'object', properties: { color: { enum: ['red', 'green', 'blue'] }, ok: { type: 'boolean' } }, required: ['color', 'ok'] };
+
+test('inside model.generate() under a JSON Schema: XGrammar\'s mask through the bitmask callback, logitkit\'s distribution, valid JSON', async () => {
+  assert.equal(TINY_VOCAB.length, VOCAB);
+  const xgr = loadXGrammar();
+  const info = await xgr.TokenizerInfo.createTokenizerInfo(TINY_VOCAB, 'raw', false, VOCAB, [0]);
+  const compiler = await xgr.GrammarCompiler.createGrammarCompiler(info, false);
+  const compiled = await compiler.compileJSONSchema(JSON.stringify(SCHEMA), false, -1);
+  const decode = (ids) => ids.map((t) => TINY_VOCAB[t]).join('');
+  const check = (text) => {
+    const v = JSON.parse(text);
+    assert.deepEqual(Object.keys(v), ['color', 'ok'], text);
+    assert.ok(SCHEMA.properties.color.enum.includes(v.color) && typeof v.ok === 'boolean', text);
+  };
+  const prompt = [1n, 40n, 41n];
+  const run = async (model, generateOptions, samplerOptions) => {
+    const matcher = await xgr.GrammarMatcher.createGrammarMatcher(compiled);
+    const streamer = grammarStreamer(matcher);
+    const proc = logitsProcessor(lk, { ...samplerOptions, bitmask: streamer.bitmask });
+    const out = await model.generate({
+      input_ids: new Tensor('int64', BigInt64Array.from(prompt), [1, prompt.length]),
+      max_new_tokens: 64, logits_processor: [proc], streamer, ...generateOptions,
+    });
+    const ids = out.tolist()[0].map(Number).slice(prompt.length);
+    assert.equal(streamer.done, true, 'the matcher accepted the stop token');
+    proc.dispose();
+    matcher.dispose();
+    return ids;
+  };
+  await withTinyModel(async (model) => {
+    // Greedy: at each step the argmax of the model's logits among the tokens the grammar allows.
+    const ids = await run(model, { do_sample: false }, {});
+    assert.equal(ids.at(-1), 0, 'stops on the stop token');
+    const text = decode(ids.slice(0, -1));
+    check(text);
+    const ref = await xgr.GrammarMatcher.createGrammarMatcher(compiled);
+    const want = [];
+    let last = Number(prompt.at(-1));
+    while (!ref.isTerminated()) {
+      const mask = await ref.getNextTokenBitmask();
+      const z = referenceLogits(last);
+      let best = -1;
+      for (let t = 0; t < VOCAB; t++) if ((mask[t >>> 5] >>> (t & 31)) & 1 && (best < 0 || z[t] > z[best])) best = t;
+      assert.ok(ref.acceptToken(best));
+      want.push(best);
+      last = best;
+    }
+    ref.dispose();
+    assert.deepEqual(ids, want, `${text} vs ${decode(want)}`);
+    // The same grammar without the mask: the model's own greedy text is not this JSON.
+    const free = await model.generate({ input_ids: new Tensor('int64', BigInt64Array.from(prompt), [1, prompt.length]), max_new_tokens: 24, do_sample: false });
+    assert.throws(() => check(decode(free.tolist()[0].map(Number).slice(prompt.length).filter((t) => t !== 0))));
+    // Sampled by transformers.js from logitkit's final distribution (min-p, temperature): valid every time.
+    for (let i = 0; i < 5; i++) {
+      const sampled = await run(model, { do_sample: true }, { minP: 0.05, temperature: 1.5 });
+      check(decode(sampled.slice(0, -1)));
+    }
+  });
+  compiled.dispose();
+  compiler.dispose();
+  info.dispose();
+});
+
+test('the bitmask callback: a mask per row and step, null for none, bad returns named', () => {
+  const x = row(5);
+  const mask = new Uint32Array(2);
+  mask[0] = (1 << 3) | (1 << 9);
+  const seen = [];
+  const proc = logitsProcessor(lk, { bitmask: (ids, r) => { seen.push([ids.length, r]); return r === 0 ? mask : null; } });
+  const out = proc([[1n, 2n], [3n]], new Tensor('float32', new Float32Array([...x, ...x]), [2, V])).data;
+  assert.deepEqual(seen, [[2, 0], [1, 1]]);
+  assert.deepEqual([...out.subarray(0, V).keys()].filter((i) => out[i] !== -Infinity), [3, 9]);
+  assert.equal(out.subarray(V).filter((v) => v === -Infinity).length, 0);
+  proc.dispose();
+  assert.throws(() => logitsProcessor(lk, { bitmask: mask }), (e) => e instanceof TypeError && /options.bitmask must be a function/.test(e.message));
+  const async = logitsProcessor(lk, { bitmask: async () => mask });
+  assert.throws(() => async([[1n]], new Tensor('float32', x.slice(), [1, V])), (e) => e instanceof TypeError && /returned a Promise, but transformers.js calls logits processors synchronously/.test(e.message));
+  const wrong = logitsProcessor(lk, { bitmask: () => [1] });
+  assert.throws(() => wrong([[1n]], new Tensor('float32', x.slice(), [1, V])), (e) => e instanceof TypeError && /options.bitmask must return a Uint32Array or Int32Array/.test(e.message));
+  async.dispose();
+  wrong.dispose();
+});
+
+test('logitsSampler awaits its bitmask callback before each draw', async () => {
+  const mask = new Int32Array(2);
+  mask[1] = 1 << 2; // token 34 only
+  const s = logitsSampler(lk, { seed: 1, bitmask: async () => mask });
+  const [[token]] = await s(new Tensor('float32', row(6), [V]));
+  assert.equal(token, 34n);
+  s.dispose();
 });
 
 test('wrong tensors are named errors', () => {

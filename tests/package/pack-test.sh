@@ -48,6 +48,7 @@ import { load } from 'logitkit';
 import { logitsProcessor } from 'logitkit/transformers';
 import { logitProcessor } from 'logitkit/webllm';
 import { lastLogits } from 'logitkit/onnx';
+import { grammarSampler, allowedCount } from 'logitkit/xgrammar';
 const lk = await load();
 const tensor = { data: new Float32Array([0, 1, 2, 3, 4, 5]), dims: [1, 2, 3], type: 'float32' };
 const [row] = lastLogits(tensor);
@@ -57,20 +58,28 @@ p([[0n]], { data: row, dims: [1, 3], type: 'float32' });
 if (row.join() !== '-Infinity,-Infinity,0') throw new Error(`transformers: ${row.join()}`);
 const w = logitProcessor(lk, { temperature: 0 });
 if (w.processLogits(new Float32Array([1, 9, 2])).indexOf(0) !== 1) throw new Error('webllm');
-console.log('ESM import of logitkit/transformers, logitkit/webllm, logitkit/onnx: ok');
+// A matcher that allows token 2 only, then ends.
+let ended = false;
+const matcher = { getNextTokenBitmask: async () => new Int32Array([4]), acceptToken: (t) => (ended = t === 2), isTerminated: () => ended, reset() { ended = false; } };
+const g = grammarSampler(lk, matcher, { seed: 1 });
+const r = await g.next(new Float32Array([9, 8, 1]));
+if (r.token !== 2 || !r.done || allowedCount(r.bitmask, 3) !== 1) throw new Error(`xgrammar: ${r.token}`);
+console.log('ESM import of logitkit/transformers, logitkit/webllm, logitkit/onnx, logitkit/xgrammar: ok');
 JS
 cat > adapters.cjs <<'JS'
 const { load } = require('logitkit');
 const { logitsSampler } = require('logitkit/transformers');
 const { LogitkitLogitProcessor } = require('logitkit/webllm');
 const { lastLogitsBuffer } = require('logitkit/onnx');
+const { allowedCount } = require('logitkit/xgrammar');
 load().then(async (lk) => {
   const buf = lastLogitsBuffer(lk, { data: new Float32Array([0, 1, 2, 3, 4, 5]), dims: [1, 2, 3], type: 'float32' });
   if (buf.view.join() !== '3,4,5') throw new Error('onnx buffer');
   const [[token]] = await logitsSampler(lk, { temperature: 0 })({ data: buf.view, dims: [3], type: 'float32' });
   if (token !== 2n) throw new Error(`transformers sampler: ${token}`);
   new LogitkitLogitProcessor(lk).resetState();
-  console.log('CJS require of logitkit/transformers, logitkit/webllm, logitkit/onnx: ok');
+  if (allowedCount(new Uint32Array([0xff]), 4) !== 4) throw new Error('xgrammar allowedCount');
+  console.log('CJS require of logitkit/transformers, logitkit/webllm, logitkit/onnx, logitkit/xgrammar: ok');
 });
 JS
 node esm.mjs

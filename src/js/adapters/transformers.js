@@ -2,10 +2,32 @@
 // its LogitsProcessorList calls each processor as processor(input_ids, logits)
 // with logits a Tensor [batch, vocab] (duck-typed: .data, .dims, .type), and
 // its samplers are called as sampler(logits) → [[token, logprob], ...].
-import { describe } from '../errors.js';
+import { checkOptions, describe } from '../errors.js';
 import { callableInstance, checkLogitkit, rowView, tensorRows, writeLogDistribution } from './rows.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+// The bitmask option of both classes: a per-step grammar mask callback, kept
+// out of the sampler's options (a mask is an argument of the step).
+function splitBitmask(options, where) {
+  const { bitmask, ...samplerOptions } = checkOptions('options', options);
+  if (bitmask !== undefined && typeof bitmask !== 'function') {
+    throw new TypeError(`${where}: options.bitmask must be a function returning the step's token bitmask (got ${describe(bitmask)})`);
+  }
+  return { bitmask, samplerOptions };
+}
+
+function stepMask(mask, where) {
+  if (mask === undefined || mask === null) return undefined;
+  if (typeof mask?.then === 'function') {
+    throw new TypeError(`${where}: options.bitmask returned a Promise, but transformers.js calls logits processors synchronously; ` +
+      'compute the mask ahead (logitkit/xgrammar: generate({ streamer }) with a GrammarStreamer and its bitmask)');
+  }
+  if (!(mask instanceof Uint32Array || mask instanceof Int32Array)) {
+    throw new TypeError(`${where}: options.bitmask must return a Uint32Array or Int32Array (bit t % 32 of word t / 32 set = allowed), null or undefined (got ${describe(mask)})`);
+  }
+  return { bitmask: mask };
+}
 
 function tokenIds(name, ids) {
   if (!Array.isArray(ids) && !ArrayBuffer.isView(ids)) throw new TypeError(`${name} must be an array of token ids (got ${describe(ids)})`);
@@ -20,13 +42,18 @@ function tokenIds(name, ids) {
  * (-inf for dropped tokens), so transformers.js's own sampler then draws from
  * exactly that distribution. Row r keeps its own logitkit sampler whose
  * history follows input_ids[r]: the first call's input_ids are the prompt.
+ * options.bitmask(inputIds, row), when given, is called for every row at
+ * every step and returns that step's grammar bitmask (or null for none),
+ * applied before the filters; it must return synchronously.
  */
 export class LogitkitLogitsProcessor {
   constructor(lk, options) {
     checkLogitkit(lk, 'LogitkitLogitsProcessor(lk, options)');
+    const { bitmask, samplerOptions } = splitBitmask(options, 'LogitkitLogitsProcessor(lk, options)');
     const self = callableInstance(new.target.prototype);
     self.lk = lk;
-    self.options = { ...(options ?? {}) };
+    self.options = { ...samplerOptions };
+    self.bitmask = bitmask;
     self._rows = [lk.sampler(self.options)]; // options are checked here, once
     self._seen = [null];
     return self;
@@ -59,7 +86,8 @@ export class LogitkitLogitsProcessor {
     for (let r = 0; r < rows; r++) {
       const row = rowView(data, r, vocab);
       const s = this._row(r, inputIds?.[r]);
-      writeLogDistribution(this.lk, row, s.distribution(row));
+      const step = this.bitmask === undefined ? undefined : stepMask(this.bitmask(inputIds?.[r], r), `logits processor, row ${r}`);
+      writeLogDistribution(this.lk, row, s.distribution(row, step));
     }
     return logits;
   }
@@ -86,13 +114,17 @@ export class LogitkitLogitsProcessor {
  * with a seeded logitkit sampler from the last row of logits (a Tensor whose
  * last axis is the vocabulary). One sampler per sequence: the drawn token is
  * appended to its history (for penalties and history masks).
+ * options.bitmask(), when given, is awaited before every draw and gives that
+ * step's grammar bitmask (or null for none).
  */
 export class LogitkitSampler {
   constructor(lk, options) {
     checkLogitkit(lk, 'LogitkitSampler(lk, options)');
+    const { bitmask, samplerOptions } = splitBitmask(options, 'LogitkitSampler(lk, options)');
     const self = callableInstance(new.target.prototype);
     self.lk = lk;
-    self.sampler = lk.sampler(options);
+    self.bitmask = bitmask;
+    self.sampler = lk.sampler(samplerOptions);
     self.lastResult = null;
     return self;
   }
@@ -103,7 +135,8 @@ export class LogitkitSampler {
 
   async sample(logits) {
     const { data, vocab, rows } = tensorRows('logits', logits);
-    const r = this.sampler.next(rowView(data, rows - 1, vocab));
+    const step = this.bitmask === undefined ? undefined : stepMask(await this.bitmask(), 'LogitkitSampler');
+    const r = this.sampler.next(rowView(data, rows - 1, vocab), step);
     this.lastResult = r;
     return [[BigInt(r.token), r.logprob]];
   }

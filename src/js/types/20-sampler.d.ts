@@ -46,8 +46,11 @@ export interface SampleResult {
 }
 
 export interface StepOptions {
-  /** A grammar mask for this step: bit i % 32 of word i / 32 set = token i allowed (XGrammar). */
-  bitmask?: Uint32Array;
+  /**
+   * A grammar mask for this step: bit i % 32 of word i / 32 set = token i allowed (XGrammar's layout; its
+   * Int32Array as it comes). At least ceil(V / 32) words. Applied with the other masks, before every filter.
+   */
+  bitmask?: Uint32Array | Int32Array;
 }
 
 export class Sampler {
