@@ -8,6 +8,10 @@
 #include <numeric>
 #include <vector>
 
+#include <cstring>
+
+#include "backend_scope.h"
+#include "kernels/kernels.h"
 #include "sampler_testing.h"
 #include "sampling/sampling_masses.h"
 
@@ -39,5 +43,91 @@ TEST_CASE("sampler masses: block sums equal round-half-even(w·2^30) summed in f
       ref_total += ref;
     }
     CHECK(total == ref_total);
+  }
+}
+
+// Kernels::sampler_weights (kernels.h), the pass the sampler's weights come
+// from: shifted_exp's bits at or above the grid, 0 below it by the kernel's
+// float comparison, against exp((z - m)/T) in float64, the same bits on every
+// backend; the sum and the count of entries below the grid (-inf included).
+TEST_CASE("sampler weights: shifted_exp above the mass grid (within 2^-21 of float64), 0 below it, same bits on every backend") {
+  Lcg g{31};
+  double worst = 0;
+  size_t zeros = 0, computed = 0;
+  for (int c = 0; c < 300; ++c) {
+    const size_t n = 1 + size_t(g.uniform() * (c % 10 == 0 ? 5000 : 400));
+    const double t = c % 3 == 0 ? 1.0 : 0.05 + 3 * g.uniform();
+    const double spread = 40 * g.uniform() * t;  // rows reaching past the grid at -21.49·T
+    std::vector<float> z(n);
+    for (auto& v : z) {
+      const double u = g.uniform();
+      if (u < 0.03) v = -INFINITY;                        // masked
+      else if (u < 0.06) v = float(g.uniform() * 1e-3);   // tiny values beside a large maximum
+      else v = float(spread * (g.uniform() - 0.5) + 16 * (g.uniform() - 0.5));
+    }
+    const float m = *std::max_element(z.begin(), z.end());
+    if (m == -INFINITY) continue;
+    const lk::ShiftedExp a = lk::make_shifted_exp(m, t);
+    REQUIRE(double(a.grid) == doctest::Approx(-31 * 0.6931471805599453 * t).epsilon(1e-6));
+    std::vector<float> w_ref;
+    lk::WeightScan ref{};
+    for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+      lk_test::BackendScope scope(b);
+      const lk::Kernels& k = lk::active_kernels();
+      std::vector<float> w(n, -1.0f), e(n);
+      const lk::WeightScan scan = k.sampler_weights(z.data(), n, a, w.data());
+      k.shifted_exp(z.data(), n, a, e.data(), false);
+      if (w_ref.empty()) {
+        w_ref = w;
+        ref = scan;
+      } else {
+        CHECK(std::memcmp(w.data(), w_ref.data(), n * 4) == 0);
+        CHECK(scan.sum == ref.sum);
+        CHECK(scan.below == ref.below);
+      }
+      size_t below = 0;
+      for (size_t i = 0; i < n; ++i) {
+        if (z[i] == -INFINITY) {
+          CHECK(w[i] == 0.0f);
+          ++below;
+        } else if (z[i] - m < a.grid) {
+          CHECK(w[i] == 0.0f);
+          ++below;
+          ++zeros;
+        } else {
+          CHECK(w[i] == e[i]);
+          const double x = std::exp((double(z[i]) - double(m)) / t);
+          worst = std::max(worst, std::fabs(double(w[i]) - x) / x);
+          ++computed;
+        }
+      }
+      CHECK(below == scan.below);
+      // The sum: float64 lanes over the weights as stored (zeros included), the order of shifted_exp's.
+      CHECK(scan.sum == doctest::Approx(std::accumulate(w.begin(), w.end(), 0.0)).epsilon(1e-15));
+    }
+  }
+  MESSAGE("sampler weights: worst relative error " << worst << " (2^-21 = " << 0x1p-21 << ") over " << computed
+          << " weights; " << zeros << " below the grid");
+  CHECK(worst <= 0x1p-21);
+  CHECK(zeros > 1000);
+  CHECK(computed > 100000);
+}
+
+TEST_CASE("sum_f64: four interleaved float64 partial sums, the same bits on every backend") {
+  Lcg g{37};
+  for (int c = 0; c < 100; ++c) {
+    const size_t n = size_t(g.uniform() * 3000);
+    std::vector<float> x(n);
+    for (auto& v : x) v = float(std::exp(-20 * g.uniform()));
+    double s[4] = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+      for (int l = 0; l < 4; ++l) s[l] += double(x[i + size_t(l)]);
+    for (; i < n; ++i) s[0] += double(x[i]);
+    const double ref = (s[0] + s[1]) + (s[2] + s[3]);
+    for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+      lk_test::BackendScope scope(b);
+      CHECK(lk::active_kernels().sum_f64(x.data(), n) == ref);
+    }
   }
 }

@@ -22,6 +22,8 @@ struct ShiftedExp {
   float c_lo;      // ln2·T - c_hi
   float inv_t;     // 1 / T
   float lo;        // (x - m) below this gives exp = 0 (also catches -inf)
+  float grid;      // float(-31·ln2·T): below it, exp((x - m)/T) < 2^-31, the
+                   // sampler's mass grid (sampler_weights gives such entries 0)
 };
 ShiftedExp make_shifted_exp(float max, double temperature);
 
@@ -33,6 +35,12 @@ struct MaxScan {
 struct ExpSums {
   double sum;         // Σ exp((x - m)/T)
   double sum_ey;      // Σ exp(y)·y with y = (x - m)/T (entropy only)
+};
+
+// The sampler's weights (sampling_masses.h) and their float64 sum.
+struct WeightScan {
+  double sum;         // Σ w, accumulated as shifted_exp's sum
+  size_t below;       // entries below the grid (-inf included), given weight 0
 };
 
 struct Argmax {
@@ -47,6 +55,12 @@ struct Kernels {
   MaxScan (*scan_max)(const float* x, size_t n);
   // Writes exp((x - m)/T) into out (may alias x; may be null) and returns sums.
   ExpSums (*shifted_exp)(const float* x, size_t n, const ShiftedExp& a, float* out, bool entropy);
+  // The sampler's weights into w: shifted_exp's values (the same bits) where
+  // x - m >= a.grid, and 0 below the grid, found by a comparison (no exp).
+  WeightScan (*sampler_weights)(const float* x, size_t n, const ShiftedExp& a, float* w);
+  // Σ x in float64 with four partial sums, lane l over the entries i ≡ l (mod 4),
+  // combined as (s0 + s1) + (s2 + s3).
+  double (*sum_f64)(const float* x, size_t n);
   void (*scale)(float* x, size_t n, float factor);
   // out = float((double(x) - m) * inv_t - sub), computed in float64 lanes.
   void (*shift_scale_sub)(const float* x, size_t n, double m, double inv_t, double sub, float* out);

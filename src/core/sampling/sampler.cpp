@@ -47,7 +47,8 @@ Status check_sequences(Span<int32_t> tokens, Span<uint32_t> offsets, StatusCode 
   return Status::Ok();
 }
 
-// Log-probability of candidate i under the weights of c at temperature t.
+// Log-probability of candidate i under the weights of c at temperature t
+// (weights_sum computed before: c is read only here).
 double final_logprob(const Candidates& c, size_t i, double t) {
   if (c.z_max == kInf) return c.z[i] == kInf ? -dlog(c.w_sum) : -kInf;
   return (double(c.z[i]) - double(c.z_max)) / t - dlog(c.w_sum);
@@ -258,6 +259,10 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
   ctx.row_max = top.value;
 
   ctx.min_keep = cfg.min_keep > 1 ? size_t(cfg.min_keep) : 1;
+  // Stages that keep no zero-mass token (but for min_keep): the row's weights
+  // need not compute the tail below the mass grid, which they drop.
+  ctx.skip_below_grid = cfg.mirostat != 0 || cfg.top_k > 0 || cfg.top_p < 1 || cfg.min_p > 0 || cfg.epsilon > 0 ||
+                        cfg.eta > 0 || cfg.typical_p < 1 || cfg.top_n_sigma > 0;
   ctx.vocab = vocab;
   *bits53 = seq.rng.next_bits53();
   ctx.u_aux = seq.rng.next_uniform();
@@ -304,12 +309,15 @@ Status sampler_distribution_checked(float* logits, size_t vocab, const SamplerCo
   // are not part of the distribution (probability exactly 0 by the mask).
   // When +inf logits remain, they share all the mass (the limit) and every
   // finite candidate has probability exactly 0: it is not listed either.
-  const double inv_sum = 1.0 / c.w_sum;
+  const double inv_sum = 1.0 / weights_sum(c, ctx);
   size_t kept = 0;
   for (size_t i = 0; i < c.n; ++i) {
     if (c.z[i] == -kInf || (c.z_max == kInf && c.z[i] != kInf)) continue;
     ids[kept] = c.id(i);
-    probs[kept] = float(double(c.w[i]) * inv_sum);
+    // A weight below the mass grid is 0 (it is never drawn); its probability
+    // is still reported, from its exact exponential.
+    const double w = c.w[i] != 0 || c.z_max == kInf ? double(c.w[i]) : dexp((double(c.z[i]) - double(c.z_max)) / c.w_t);
+    probs[kept] = float(w * inv_sum);
     ++kept;
   }
   *count = kept;
@@ -354,6 +362,7 @@ Status sample_logits_checked(float* logits, size_t vocab, const SamplerConfig& c
   out->token = c.id(chosen);
   // Masked (-inf) candidates that no stage cut are not counted.
   out->candidates = count_at_least(c.z, c.n, -__FLT_MAX__);
+  weights_sum(c, ctx);
   out->logprob = final_logprob(c, chosen, t);
   if (cfg.mirostat != 0 && !is_greedy_temperature(cfg.temperature)) {
     const double surprise = -out->logprob / kLn2;

@@ -15,12 +15,20 @@ namespace lk {
 struct Candidates {
   const int32_t* ids = nullptr;
   const float* z = nullptr;
-  float* w = nullptr;        // weights exp((z - z_max)/w_t), when w_valid
+  float* w = nullptr;        // the sampler's weights at w_t (sampling_masses.h), when w_valid
   size_t n = 0;
   bool w_valid = false;
   double w_t = 1.0;          // temperature the weights were computed at
   float z_max = 0;           // the maximum z the weights are relative to
-  double w_sum = 0;          // Σ w in float64
+  // Σ w in float64, when sum_valid (weights_sum computes it on demand: a step
+  // that cuts before it needs S never sums the whole row).
+  double w_sum = 0;
+  bool sum_valid = false;
+  // The block masses of w in ws.blocks and their total Q, when mass_valid
+  // (total_mass computes them once; any change to the list or weights clears it).
+  double mass = 0;
+  bool mass_valid = false;
+  size_t below = 0;          // entries given weight 0 below the mass grid
   int32_t id(size_t i) const { return ids ? ids[i] : int32_t(i); }
 };
 
@@ -66,6 +74,9 @@ struct StepContext {
   size_t head_for = 0;
   size_t head_count = 0;
   bool options_checked = false;  // validate_sampler_options already passed for cfg
+  // The weights of the whole row may skip the entries below the mass grid
+  // (sampling_masses.h): set when a stage that drops zero-mass tokens runs.
+  bool skip_below_grid = false;
 };
 
 // sample_logits and sampler_distribution (sampler.h) for a caller that checked
@@ -78,14 +89,16 @@ Status sampler_distribution_checked(float* logits, size_t vocab, const SamplerCo
 
 // Weights of c at temperature t (recomputed only if stale).
 void ensure_weights(Candidates& c, double t, StepContext& ctx);
+// S = Σ w of c in float64 (weights must be valid), within 2^-21 relative of
+// the exact Σ exp((z - z_max)/T): weights below the mass grid may be 0, and
+// when there are enough of them to matter S is summed from every exponential.
+double weights_sum(Candidates& c, StepContext& ctx);
 // Block masses of the weights into ws.blocks; returns the total Q (weights must be valid).
-double total_mass(const Candidates& c, StepContext& ctx);
+double total_mass(Candidates& c, StepContext& ctx);
 // ws.keys[i] = rank_key_desc(z_i).
 void rank_keys_desc(const Candidates& c, StepContext& ctx);
 // Entropy (nats) of softmax(z / t) over c, with the kernel's float64 sums.
 double candidates_entropy(const Candidates& c, double t);
-// Σ w in float64, four interleaved partial sums added in a fixed order.
-double weight_sum(const float* w, size_t n);
 // Keeps, in order, the elements at positions pos[0..m) (ascending) for which
 // keep(j) is true, into the other buffer; weights stay valid and their sum
 // is recomputed over the kept. pos == nullptr means every position.
@@ -96,22 +109,28 @@ void compact_positions(Candidates& c, StepContext& ctx, const uint32_t* pos, siz
   int32_t* ids = ws.ids[dst].data();
   float* z = ws.z[dst].data();
   float* w = ws.w[dst].data();
-  size_t kept = 0;
+  size_t kept = 0, below = 0;
   // Branch-free: every element is written at the next free slot, which
   // advances only when it is kept (cuts are unpredictable branches).
   for (size_t j = 0; j < m; ++j) {
     const size_t i = pos ? pos[j] : j;
     ids[kept] = c.id(i);
     z[kept] = c.z[i];
-    if (c.w_valid) w[kept] = c.w[i];
-    kept += keep(j) ? 1 : 0;
+    const size_t k = keep(j) ? 1 : 0;
+    if (c.w_valid) {
+      w[kept] = c.w[i];
+      below += k & size_t(c.w[i] == 0.0f && c.z[i] != -__builtin_inff());
+    }
+    kept += k;
   }
   ws.cur = dst;
   c.ids = ids;
   c.z = z;
   c.w = w;
   c.n = kept;
-  if (c.w_valid) c.w_sum = weight_sum(w, kept);
+  c.mass_valid = false;
+  c.sum_valid = false;
+  c.below = below;
 }
 template <class Keep>
 void compact(Candidates& c, StepContext& ctx, Keep keep) {

@@ -18,6 +18,21 @@ namespace {
 constexpr float kInf = __builtin_inff();
 }  // namespace
 
+namespace {
+// The whole processed row at T = 1: its weights' sum is the raw normaliser.
+void note_raw_norm(const Candidates& c, StepContext& ctx) {
+  if (c.ids || c.n != ctx.vocab || c.w_t != 1.0) return;
+  ctx.ws.raw_norm_valid = true;
+  ctx.ws.raw_max = c.z_max;
+  ctx.ws.raw_log_sum = dlog(c.w_sum);
+}
+
+// Each weight set to 0 below the grid is < 2^-31: while they cannot add up
+// to 2^-22 of S, leaving them out keeps S within 2^-21 of the exact sum
+// (the weights themselves are shifted_exp's, <= 3 ULP).
+bool below_grid_negligible(const Candidates& c, double sum) { return double(c.below) * 0x1p-31 <= 0x1p-22 * sum; }
+}  // namespace
+
 void ensure_weights(Candidates& c, double t, StepContext& ctx) {
   if (c.w_valid && c.w_t == t) return;
   if (!c.ids) c.w = ctx.ws.w[0].data();
@@ -26,6 +41,8 @@ void ensure_weights(Candidates& c, double t, StepContext& ctx) {
   c.z_max = m;
   c.w_t = t;
   c.w_valid = true;
+  c.mass_valid = false;
+  c.below = 0;
   if (m == kInf || m == -kInf) {
     // +inf entries share all mass (the limit); all -inf has no mass.
     double sum = 0;
@@ -34,27 +51,44 @@ void ensure_weights(Candidates& c, double t, StepContext& ctx) {
       sum += double(c.w[i]);
     }
     c.w_sum = sum;
+    c.sum_valid = true;
     return;
   }
-  c.w_sum = k.shifted_exp(c.z, c.n, make_shifted_exp(m, t), c.w, false).sum;
-  if (!c.ids && t == 1.0) {
-    ctx.ws.raw_norm_valid = true;
-    ctx.ws.raw_max = m;
-    ctx.ws.raw_log_sum = dlog(c.w_sum);
+  const ShiftedExp a = make_shifted_exp(m, t);
+  // Skipping the tail below the grid pays when a stage will cut it before S
+  // of the whole row is needed (StepContext::skip_below_grid) and when most
+  // of the row is there (64 evenly spaced entries say so); otherwise the
+  // plain pass is cheaper.
+  size_t under = 0;
+  if (ctx.skip_below_grid && c.n >= 4096)
+    for (size_t j = 0; j < 64; ++j) under += c.z[j * c.n / 64] + a.neg_m < a.grid;
+  if (under >= 32) {
+    const WeightScan scan = k.sampler_weights(c.z, c.n, a, c.w);
+    c.below = scan.below;
+    c.w_sum = scan.sum;
+  } else {
+    c.w_sum = k.shifted_exp(c.z, c.n, a, c.w, false).sum;
   }
+  c.sum_valid = below_grid_negligible(c, c.w_sum);
+  if (c.sum_valid) note_raw_norm(c, ctx);
 }
 
-double total_mass(const Candidates& c, StepContext& ctx) {
-  return block_masses(c.w, c.n, ctx.ws.blocks.data());
+double weights_sum(Candidates& c, StepContext& ctx) {
+  if (c.sum_valid) return c.w_sum;
+  const Kernels& k = active_kernels();
+  double sum = k.sum_f64(c.w, c.n);
+  if (!below_grid_negligible(c, sum)) sum = k.shifted_exp(c.z, c.n, make_shifted_exp(c.z_max, c.w_t), nullptr, false).sum;
+  c.w_sum = sum;
+  c.sum_valid = true;
+  note_raw_norm(c, ctx);
+  return sum;
 }
 
-double weight_sum(const float* w, size_t n) {
-  double s[4] = {0, 0, 0, 0};
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4)
-    for (int l = 0; l < 4; ++l) s[l] += double(w[i + size_t(l)]);
-  for (; i < n; ++i) s[0] += double(w[i]);
-  return (s[0] + s[1]) + (s[2] + s[3]);
+double total_mass(Candidates& c, StepContext& ctx) {
+  if (c.mass_valid) return c.mass;
+  c.mass = block_masses(c.w, c.n, ctx.ws.blocks.data());
+  c.mass_valid = true;
+  return c.mass;
 }
 
 void rank_keys_desc(const Candidates& c, StepContext& ctx) {
@@ -148,7 +182,7 @@ void keep_mass_prefix(Candidates& c, double need, StepContext& ctx) {
 // sample estimates the tail, made of many entries, against the exact weight
 // sum: the head's few large weights (often missed by the sample) need no
 // estimate.
-float guess_mass_threshold(const Candidates& c, double p, int widen, SamplerWorkspace::Impl& ws) {
+float guess_mass_threshold(const Candidates& c, double p, double total, int widen, SamplerWorkspace::Impl& ws) {
   constexpr size_t kSample = 1024;
   // Rank key above, position below: one integer sort orders the sample.
   std::vector<uint64_t>& sample = ws.ranked_sample;
@@ -160,7 +194,7 @@ float guess_mass_threshold(const Candidates& c, double p, int widen, SamplerWork
   std::sort(sample.begin(), sample.end());
   // Each sampled entry stands for n/1024 entries of the row.
   auto stands_for = [&](size_t j) { return double(c.w[uint32_t(sample[j])]) * double(c.n) / kSample; };
-  const double allowed = (1 - p) * c.w_sum;
+  const double allowed = (1 - p) * (total * 0x1p-30);  // the tail's mass, in weight units
   double tail = 0;
   size_t j = kSample;  // sample ranks [j, kSample) stand for the estimated tail
   while (j > 0 && tail + stands_for(j - 1) <= allowed) tail += stands_for(--j);
@@ -177,7 +211,7 @@ bool top_p_on_head(Candidates& c, double p, uint64_t total, StepContext& ctx) {
   SamplerWorkspace::Impl& ws = ctx.ws;
   const double need = double(mul_ceil(p, total));
   for (int widen = 0; widen < 2; ++widen) {
-    const float t = guess_mass_threshold(c, p, widen, ws);
+    const float t = guess_mass_threshold(c, p, double(total), widen, ws);
     if (t == -kInf) return false;
     uint32_t* pos = ws.positions.data();
     const size_t g = gather_at_least(c.z, c.n, t, pos);
@@ -202,9 +236,20 @@ bool top_p_on_head(Candidates& c, double p, uint64_t total, StepContext& ctx) {
   return false;
 }
 
+// Drops the entries whose weight is 0 below the mass grid when they are most
+// of the list: a stage that keeps no zero-mass token then works on the rest.
+void drop_below_grid(Candidates& c, StepContext& ctx) {
+  if (c.below * 2 <= c.n) return;
+  uint32_t* pos = ctx.ws.positions.data();
+  const size_t live = gather_at_least(c.w, c.n, __FLT_DENORM_MIN__, pos);
+  if (live >= ctx.min_keep) compact_positions(c, ctx, pos, live, [](size_t) { return true; });
+}
+
 void top_p(Candidates& c, StepContext& ctx) {
   if (ctx.cfg.top_p >= 1.0) return;
   ensure_weights(c, ctx.temperature, ctx);
+  // The nucleus never reaches a zero-mass token (all the mass ranks before it).
+  drop_below_grid(c, ctx);
   const uint64_t total = uint64_t(total_mass(c, ctx));
   if (c.n >= 4096 && top_p_on_head(c, ctx.cfg.top_p, total, ctx)) return;
   rank_keys_desc(c, ctx);
@@ -275,7 +320,7 @@ void min_p(Candidates& c, StepContext& ctx) {
 void epsilon(Candidates& c, StepContext& ctx) {
   if (ctx.cfg.epsilon <= 0) return;
   ensure_weights(c, ctx.temperature, ctx);
-  keep_weight_at_least(c, ctx.cfg.epsilon * c.w_sum, ctx);
+  keep_weight_at_least(c, ctx.cfg.epsilon * weights_sum(c, ctx), ctx);
 }
 
 void eta(Candidates& c, StepContext& ctx) {
@@ -283,7 +328,7 @@ void eta(Candidates& c, StepContext& ctx) {
   ensure_weights(c, ctx.temperature, ctx);
   const double h = candidates_entropy(c, ctx.temperature);
   const double e = ctx.cfg.eta, alt = std::sqrt(e) * dexp(-h);
-  keep_weight_at_least(c, (e < alt ? e : alt) * c.w_sum, ctx);
+  keep_weight_at_least(c, (e < alt ? e : alt) * weights_sum(c, ctx), ctx);
 }
 
 void top_n_sigma(Candidates& c, StepContext& ctx) {
@@ -311,7 +356,7 @@ void xtc(Candidates& c, StepContext& ctx) {
   if (cfg.xtc_probability <= 0 || cfg.xtc_threshold > 0.5 || c.n < 2) return;
   if (ctx.u_aux > cfg.xtc_probability) return;
   ensure_weights(c, ctx.temperature, ctx);
-  const double threshold = cfg.xtc_threshold * c.w_sum;
+  const double threshold = cfg.xtc_threshold * weights_sum(c, ctx);
   size_t above = 0, last = 0;
   uint32_t last_key = 0;
   for (size_t i = 0; i < c.n; ++i) {

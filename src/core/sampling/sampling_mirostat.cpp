@@ -13,7 +13,7 @@ constexpr double kLn2 = 0.69314718055994530942;
 
 // v2: keep p_i >= 2^-mu (surprise <= mu), at least the most probable token.
 void mirostat_v2(Candidates& c, StepContext& ctx, double mu) {
-  const double threshold = c.w_sum * dexp(-mu * kLn2);
+  const double threshold = weights_sum(c, ctx) * dexp(-mu * kLn2);
   size_t passing = 0;
   for (size_t i = 0; i < c.n; ++i) passing += double(c.w[i]) >= threshold;
   if (passing == 0) {

@@ -64,7 +64,7 @@ void select(Candidates& c, StepContext& ctx, const double* own, double* s) {
   float* original = ws.head_w.data();  // read back by picked()
   const double t = std::fmin(std::fmax(own[kTarget], 0.0), 1.0);
   const double a = std::fmin(std::fmax(2 * t - s[kWeightedSum] / s[kTotalWeight], 0.0), 1.0);
-  const double inv_sum = 1 / c.w_sum;
+  const double inv_sum = 1 / weights_sum(c, ctx);
   for (size_t i = 0; i < c.n; ++i) {
     const double p = double(c.w[i]) * inv_sum;
     original[i] = float(p);
