@@ -17,8 +17,9 @@ window.runBench = async (sizes, versions) => {
   const peers = { transformers: { T, version: versions.transformers }, tf: { tf, version: tf.version_core } };
   const tfWasm = await tfBackend(tf, 'wasm');
   const tfCpu = await tfBackend(tf, 'cpu');
+  const floor = await fetch('/floor/lk_floor.wasm').then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
   const out = {};
-  for (const n of sizes) out[n] = await timeCases(n, { simd, base, peers, tfWasm, tfCpu }, { minSampleMs: 10 });
+  for (const n of sizes) out[n] = await timeCases(n, { simd, base, peers, tfWasm, tfCpu, floor }, { minSampleMs: 10 });
   const fit = timeFit({ simd, base }, { minSampleMs: 10 });
   return { results: out, fit, userAgent: navigator.userAgent, backend: simd.backend };
 };

@@ -23,7 +23,7 @@ export async function runBrowserBench(sizes, versions) {
     '/': { type: '.html', body: '<!doctype html><meta charset="utf-8"><title>logitkit bench</title><script type="module" src="/bundle.js"></script>' },
     '/bundle.js': { type: '.js', body: bundle.outputFiles[0].contents },
   };
-  const roots = { '/dist/': here('../dist/'), '/tfjs/': here('./node_modules/@tensorflow/tfjs-backend-wasm/dist/'),
+  const roots = { '/dist/': here('../dist/'), '/floor/': here('../build/wasm/'), '/tfjs/': here('./node_modules/@tensorflow/tfjs-backend-wasm/dist/'),
     '/ort/': here('./node_modules/onnxruntime-web/dist/') };
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;

@@ -44,12 +44,27 @@ export function transformersStep(T, { topK, temperature, repetitionPenalty, hist
   };
 }
 
+// Each call as TensorFlow.js's docs show it: create the tensor, run the op,
+// read it back with dataSync(), dispose the tensors. No tf.tidy around an op
+// whose result is a Float32Array: tidy walks every element of a returned
+// container (tf.tidy(() => x) alone costs as much), which is no cost of the op.
+// tidy stays where the result is a number. `backend` is what tfjs runs on,
+// checked before every timing.
 export async function tfBackend(tf, name) {
-  await tf.setBackend(name);
+  if (!(await tf.setBackend(name))) throw new Error(`bench: TensorFlow.js backend ${name} failed to initialise`);
   await tf.ready();
+  const vector = (x, op) => {
+    const t = tf.tensor1d(x);
+    const y = op(t);
+    const out = y.dataSync();
+    t.dispose();
+    y.dispose();
+    return out;
+  };
   return {
-    softmax: (x) => tf.tidy(() => tf.softmax(tf.tensor1d(x)).dataSync()),
-    logSoftmax: (x) => tf.tidy(() => tf.logSoftmax(tf.tensor1d(x)).dataSync()),
+    name,
+    softmax: (x) => vector(x, (t) => tf.softmax(t)),
+    logSoftmax: (x) => vector(x, (t) => tf.logSoftmax(t)),
     argmax: (x) => tf.tidy(() => tf.argMax(tf.tensor1d(x)).dataSync()[0]),
     crossEntropy: (x, labels, n) => tf.tidy(() => tf.losses.softmaxCrossEntropy(
       tf.oneHot(tf.tensor1d(labels, 'int32'), n), tf.tensor2d(x, [labels.length, n])).dataSync()[0]),

@@ -12,7 +12,7 @@ import os from 'node:os';
 import { load } from '../dist/index.mjs';
 import { formatRow } from '../common/harness.mjs';
 import { loadPeers, tfBackend } from './peers.mjs';
-import { OPS, OP_RATIOS, FIT_OP, timeCases, timeFit } from './suite.mjs';
+import { OPS, OP_RATIOS, FIT_OP, isShapeOp, timeCases, timeFit } from './suite.mjs';
 import { runBrowserBench } from './browser.mjs';
 import { runClassifyBench } from './classify.mjs';
 
@@ -40,24 +40,29 @@ console.log(header);
 console.log(versions);
 console.log(`sizes: ${sizesLine}`);
 console.log('µs per call: median [p10, p90]; ratio = time / logitkit wasm SIMD time (lower is faster)\n');
-const widths = [64, 56, 10, 20, 8];
+const widths = [64, 56, 10, 20, 8, 12];
 const md = [`# Benchmark results`, '', header, '', versions, '', `Sizes: ${sizesLine}`, ''];
 
-// Prints one table (console and markdown); ratios are to logitkit wasm SIMD in the same table.
+// Prints one table (console and markdown); ratios are to logitkit wasm SIMD in
+// the same table. Operations come in the order given, then any others (the
+// top-p shape rows, whose labels carry their nucleus size) as they appear.
 function table(title, results, ops) {
+  const order = [...new Set([...ops, ...results.map((r) => r.op)])];
   console.log(title);
-  console.log(formatRow(['operation', 'implementation', 'median', '[p10, p90]', 'ratio'], widths));
-  md.push(`## ${title}`, '', '| operation | implementation | median µs | p10–p90 | ratio to logitkit SIMD |', '|---|---|---|---|---|');
-  for (const op of ops) {
+  console.log(formatRow(['operation', 'implementation', 'median', '[p10, p90]', 'ratio', 'accuracy'], widths));
+  md.push(`## ${title}`, '', '| operation | implementation | median µs | p10–p90 | ratio to logitkit SIMD | max error vs float64 |', '|---|---|---|---|---|---|');
+  for (const op of order) {
     const ref = results.find((r) => r.op === op && r.impl === 'logitkit wasm SIMD')?.median;
     for (const r of results.filter((q) => q.op === op)) {
       const ratio = ref ? (r.median / ref).toFixed(2) : '–';
-      console.log(formatRow([op, r.impl, r.median.toFixed(1), `[${r.p10.toFixed(1)}, ${r.p90.toFixed(1)}]`, ratio], widths));
-      md.push(`| ${op} | ${r.impl} | ${r.median.toFixed(1)} | ${r.p10.toFixed(1)}–${r.p90.toFixed(1)} | ${ratio} |`);
+      const acc = r.accuracy || '';
+      console.log(formatRow([op, r.impl, r.median.toFixed(1), `[${r.p10.toFixed(1)}, ${r.p90.toFixed(1)}]`, ratio, acc], widths));
+      md.push(`| ${op} | ${r.impl} | ${r.median.toFixed(1)} | ${r.p10.toFixed(1)}–${r.p90.toFixed(1)} | ${ratio} | ${acc || '–'} |`);
     }
   }
   md.push('');
-  for (const [top, bottom, label] of OP_RATIOS) {
+  const ratios = [...OP_RATIOS, ...order.filter(isShapeOp).map((op) => [op, OPS.softmaxWasm, `${op} / softmax in wasm memory`])];
+  for (const [top, bottom, label] of ratios) {
     const parts = [];
     for (const r of results.filter((q) => q.op === top)) {
       const ref = results.find((q) => q.op === bottom && q.impl === r.impl);
@@ -70,7 +75,10 @@ function table(title, results, ops) {
   console.log('');
 }
 
-const env = { simd, base, peers, tfWasm, tfCpu };
+// The softmax floor (bench/floor/floor.cpp), built beside the wasm modules.
+const floorFile = new URL('../build/wasm/lk_floor.wasm', import.meta.url);
+const floor = existsSync(floorFile) ? readFileSync(floorFile) : null;
+const env = { simd, base, peers, tfWasm, tfCpu, floor };
 for (const n of sizes) {
   const results = await timeCases(n, env);
   for (const [op, us] of Object.entries(nativeTimes(n))) results.push({ op, impl: 'logitkit native (SSE2)', ...us });

@@ -21,12 +21,56 @@ export const OPS = {
   scoreTokens: 'score 64 given tokens (scoreTokens), [64 × V] in wasm memory',
   logSoftmaxBlock: 'logSoftmax over the same [64 × V] block, in wasm memory',
   floor: 'floor: copy V floats into wasm',
+  expFloor: 'floor: one wasm SIMD pass of float32 exp(x − max) summed in float32, nothing stored',
 };
+// The logit shapes of the top-p rows (issue 17): the bench's row, a confident
+// step (one token 25 above a 2.5·N(0,1) bulk) and an uncertain one (top three
+// at +12, +11.5, +11 over the same bulk). Labels carry the nucleus size.
+export function shapedLogits(n) {
+  let s = 99;
+  const u = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+  const bulk = () => { const x = new Float32Array(n); for (let i = 0; i < n; i++) x[i] = 2.5 * Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u()); return x; };
+  const confident = bulk();
+  confident[Math.floor(n / 3)] = 25;
+  const uncertain = bulk();
+  uncertain[Math.floor(n / 5)] = 12;
+  uncertain[Math.floor(n / 2)] = 11.5;
+  uncertain[n - 7] = 11;
+  return { "the bench's row": realisticLogits(n, 7), 'a confident step': confident, 'an uncertain step': uncertain };
+}
+const shapeOp = (shape, nucleus) => `top-p .95 alone → sample, ${shape} (nucleus ${nucleus}), logits in wasm memory`;
+
+// Accuracy beside the time: max relative error of a probability row, max
+// absolute error of a log-probability row, against float64 on the same input.
+function softmax64(x) {
+  let m = -Infinity;
+  for (const v of x) m = Math.max(m, v);
+  let s = 0;
+  for (const v of x) s += Math.exp(v - m);
+  return { m, logS: Math.log(s), p: (v) => Math.exp(v - m) / s };
+}
+function softmaxError(x, y) {
+  const r = softmax64(x);
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) { const p = r.p(x[i]); if (p > 0) worst = Math.max(worst, Math.abs(y[i] - p) / p); }
+  return `${worst.toExponential(1)} rel.`;
+}
+function logSoftmaxError(x, y) {
+  const r = softmax64(x);
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(y[i] - (x[i] - r.m - r.logS)));
+  return `${worst.toExponential(1)} abs.`;
+}
 // Ratios between two operations of the same implementation, printed under
 // each table: [numerator, denominator, label].
 export const OP_RATIOS = [
   [OPS.scoreTokens, OPS.logSoftmaxBlock, 'scoreTokens / logSoftmax over the same [64 × V] block'],
+  [OPS.chainWasm, OPS.softmaxWasm, 'the chain / softmax, both in wasm memory'],
+  [OPS.top20Wasm, OPS.softmaxWasm, 'sample + logprob + top-20 logprobs / softmax, both in wasm memory'],
+  [OPS.softmaxWasm, OPS.expFloor, 'softmax in wasm memory / the exp floor'],
 ];
+// Every top-p shape row is also given as a ratio to the same build's softmax.
+export const isShapeOp = (op) => op.startsWith('top-p .95 alone → sample, ') && op.includes('(nucleus ');
 export const FIT_OP = 'temperature fit, 10 000 × 10 logits';
 const CE_ROWS = 8;
 // The prompt or continuation scored in one forward pass (issue 20's bench row).
@@ -37,7 +81,7 @@ const SCORE_ROWS = 64;
 const close = (a, b, rel = 1e-3) => Math.abs(a - b) <= rel * Math.abs(b);
 const check = (ok, what) => { if (!ok) throw new Error(`bench: ${what} produced an invalid result`); };
 
-export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
+export async function cases(n, { simd, base, peers, tfWasm, tfCpu, floor }) {
   const x = realisticLogits(n, 7);
   const out = new Float32Array(n);
   const scratch = new Float32Array(n);
@@ -51,7 +95,8 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
   const given = Int32Array.from({ length: SCORE_ROWS }, (_, r) => (r * 7919 + 13) % n);
   const givenRef = Array.from(given, (t, r) => plain.logSoftmax(block.subarray(r * n, (r + 1) * n))[t]);
   const rows = [];
-  const add = (op, impl, fn, isAsync = false) => rows.push({ op, impl, fn, isAsync });
+  const add = (op, impl, fn, isAsync = false, accuracy = '') => rows.push({ op, impl, fn, isAsync, accuracy });
+  const shapes = shapedLogits(n);
   // Buffers and samplers (a sampler's workspace is ~44 bytes per vocabulary
   // entry) are disposed after this size is timed: the wasm memory reported
   // per size is then what that size needs, not what earlier sizes left.
@@ -63,9 +108,9 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
     buf.view.set(x);
     check(lk.argmax(buf)[0] === ref.argmax, `${impl} argmax`);
     add(OPS.greedy, impl, () => lk.argmax(buf));
-    add(OPS.softmax, impl, () => lk.softmax(x, { out }));
+    add(OPS.softmax, impl, () => lk.softmax(x, { out }), false, softmaxError(x, lk.softmax(x)));
     add(OPS.softmaxWasm, impl, () => lk.softmax(buf, { out: outBuf }));
-    add(OPS.logSoftmax, impl, () => lk.logSoftmax(x, { out }));
+    add(OPS.logSoftmax, impl, () => lk.logSoftmax(x, { out }), false, logSoftmaxError(x, lk.logSoftmax(x)));
     const chain = own(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history, seed: 1 }));
     const kept = new Set(own(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history })).distribution(x).ids);
     check(kept.has(chain.sample(x).token), `${impl} chain`);
@@ -103,10 +148,30 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
     add(OPS.scoreTokens, impl, () => lk.scoreTokens(blockIn, given, { cols: n, out: scored }));
     add(OPS.logSoftmaxBlock, impl, () => lk.logSoftmax(blockIn, { cols: n, out: blockOut }));
     add(OPS.floor, impl, () => buf.view.set(x));
+    for (const [shape, logits] of Object.entries(shapes)) {
+      const row = own(lk.buffer(n));
+      row.view.set(logits);
+      const nucleus = own(lk.sampler({ topP: 0.95 })).distribution(logits).ids;
+      check(new Set(nucleus).has(topP.sample(row).token), `${impl} top-p on ${shape}`);
+      add(shapeOp(shape, nucleus.length), impl, () => topP.sample(row));
+    }
+  }
+  for (const [shape, logits] of Object.entries(shapes)) {
+    const keep = new Set(own(simd.sampler({ topP: 0.95 })).distribution(logits).ids);
+    const scratch64 = new Float64Array(n);
+    check([0.01, 0.5, 0.99].every((u) => keep.has(plain.sampleTopP(logits, 0.95, u, scratch64))), `plain JS top-p on ${shape}`);
+    add(shapeOp(shape, keep.size), 'plain JS, careful (histogram cut, no sort)', () => plain.sampleTopP(logits, 0.95, 0.5, scratch64));
+  }
+  if (floor && n <= 1 << 18) {
+    // Timed as the logitkit SIMD row so that softmax / floor reads off the table.
+    const { instance: { exports: f } } = await WebAssembly.instantiate(floor, {});
+    new Float32Array(f.memory.buffer, f.row(), n).set(x);
+    check(close(f.exp_sum(n), 1 / ref.softmax[ref.argmax]), 'the exp floor');
+    add(OPS.expFloor, 'logitkit wasm SIMD', () => f.exp_sum(n));
   }
   add(OPS.greedy, 'plain JS', () => plain.argmax(x));
-  add(OPS.softmax, 'plain JS', () => plain.softmax(x, out));
-  add(OPS.logSoftmax, 'plain JS', () => plain.logSoftmax(x, out));
+  add(OPS.softmax, 'plain JS', () => plain.softmax(x, out), false, softmaxError(x, plain.softmax(x)));
+  add(OPS.logSoftmax, 'plain JS', () => plain.logSoftmax(x, out), false, logSoftmaxError(x, plain.logSoftmax(x)));
   add(OPS.chain, 'plain JS, careful (heap top-k)', () => plain.sampleChain(plain.penalize(x, history, 1.1, scratch), CHAIN, 0.5));
   add(OPS.chain, 'plain JS, naive (full sort)', () => plain.sampleNaive(plain.penalize(x, history, 1.1, scratch), CHAIN, 0.5));
   add(OPS.topP, 'plain JS, naive (full sort)', () => plain.sampleNaive(x, { topP: 0.95 }, 0.5));
@@ -116,20 +181,24 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu }) {
     const { T } = peers.transformers;
     const p = T.softmax(x);
     check(close(p[ref.argmax], ref.softmax[ref.argmax]), 'transformers.js softmax');
-    add(OPS.softmax, 'transformers.js', () => T.softmax(x));
-    add(OPS.logSoftmax, 'transformers.js', () => T.log_softmax(x));
+    add(OPS.softmax, 'transformers.js', () => T.softmax(x), false, softmaxError(x, p));
+    add(OPS.logSoftmax, 'transformers.js', () => T.log_softmax(x), false, logSoftmaxError(x, T.log_softmax(x)));
     const step = transformersStep(T, { ...CHAIN, repetitionPenalty: 1.1, history });
     add(OPS.chain, 'transformers.js step (penalty, T, top-k; no top-p/min-p)', () => step(x), true);
   }
   for (const [impl, b] of [['TensorFlow.js wasm', tfWasm], ['TensorFlow.js cpu', tfCpu]]) {
     if (!b) continue;
-    const use = async () => { await peers.tf.tf.setBackend(impl.endsWith('wasm') ? 'wasm' : 'cpu'); };
+    // The backend named in the row is the one that runs: set, then checked.
+    const use = async () => {
+      await peers.tf.tf.setBackend(b.name);
+      if (peers.tf.tf.getBackend() !== b.name) throw new Error(`bench: ${impl} runs on ${peers.tf.tf.getBackend()}`);
+    };
     await use();
     check(b.argmax(x) === ref.argmax, `${impl} argmax`);
     check(close(b.softmax(x)[ref.argmax], ref.softmax[ref.argmax]), `${impl} softmax`);
     rows.push({ op: OPS.greedy, impl, fn: () => b.argmax(x), before: use });
-    rows.push({ op: OPS.softmax, impl, fn: () => b.softmax(x), before: use });
-    rows.push({ op: OPS.logSoftmax, impl, fn: () => b.logSoftmax(x), before: use });
+    rows.push({ op: OPS.softmax, impl, fn: () => b.softmax(x), before: use, accuracy: softmaxError(x, b.softmax(x)) });
+    rows.push({ op: OPS.logSoftmax, impl, fn: () => b.logSoftmax(x), before: use, accuracy: logSoftmaxError(x, b.logSoftmax(x)) });
     rows.push({ op: OPS.chain, impl: `${impl} (top-k, T, multinomial)`, fn: () => b.chain(x, CHAIN), before: use });
     check(close(b.crossEntropy(batch, labels, n), ref.crossEntropy), `${impl} cross-entropy`);
     rows.push({ op: OPS.crossEntropy, impl, fn: () => b.crossEntropy(batch, labels, n), before: use });
@@ -145,7 +214,7 @@ export async function timeCases(n, env, { minSampleMs = 1 } = {}) {
   const rows = await cases(n, env);
   for (const r of rows) {
     if (r.before) await r.before();
-    results.push({ op: r.op, impl: r.impl, ...(r.isAsync ? await measureAsync(r.fn, { minSampleMs: Math.max(5, minSampleMs) }) : measure(r.fn, { samples: 25, minSampleMs })) });
+    results.push({ op: r.op, impl: r.impl, accuracy: r.accuracy ?? '', ...(r.isAsync ? await measureAsync(r.fn, { minSampleMs: Math.max(5, minSampleMs) }) : measure(r.fn, { samples: 25, minSampleMs })) });
   }
   for (const o of rows.owned) o.dispose();
   return results;

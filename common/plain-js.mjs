@@ -148,3 +148,40 @@ export function fitTemperature(z, labels, c) {
   }
   return Math.exp((a + b) / 2);
 }
+
+// Top-p alone → draw, as careful plain JS does it: one pass for the max, one
+// for exp and the sum (float64), a 1024-bin histogram of the mass by how far
+// below the max each logit is, and a sort of the boundary bin's entries only
+// (no sort of the vocabulary). Returns the token for the uniform u.
+export function sampleTopP(x, topP, u, scratch = new Float64Array(x.length)) {
+  let m = -Infinity;
+  for (let i = 0; i < x.length; i++) if (x[i] > m) m = x[i];
+  const bins = 1024, width = 32 / bins;  // 32 nats below the max; deeper is one last bin
+  const hist = new Float64Array(bins);
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const e = Math.exp(x[i] - m);
+    scratch[i] = e;
+    s += e;
+    hist[Math.min(bins - 1, ((m - x[i]) / width) | 0)] += e;
+  }
+  let b = 0, cum = 0;
+  while (b < bins - 1 && cum + hist[b] < topP * s) cum += hist[b++];
+  // Bins before b are kept whole; in bin b, keep in logit order while the mass before is < p·S.
+  const edge = [];
+  let kept = 0;
+  for (let i = 0; i < x.length; i++) {
+    const k = Math.min(bins - 1, ((m - x[i]) / width) | 0);
+    if (k < b) kept += scratch[i];
+    else if (k === b) edge.push(i);
+  }
+  edge.sort((i, j) => x[j] - x[i] || i - j);
+  const keep = new Set();
+  for (const i of edge) { if (cum >= topP * s && keep.size + kept > 0) break; keep.add(i); cum += scratch[i]; kept += scratch[i]; }
+  let r = u * kept;
+  for (let i = 0; i < x.length; i++) {
+    const k = Math.min(bins - 1, ((m - x[i]) / width) | 0);
+    if (k < b || keep.has(i)) if ((r -= scratch[i]) < 0) return i;
+  }
+  return argmax(x);
+}

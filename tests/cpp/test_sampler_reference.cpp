@@ -444,21 +444,33 @@ TEST_CASE("sampler: kept sets equal a sort-then-cut reference on random rows, pr
 TEST_CASE("sampler: top-k, top-p and top alternatives on long rows equal sorting, including rows that defeat the sampled threshold") {
   Lcg g{77};
   lk::SamplerWorkspace ws;
-  for (int it = 0; it < 80; ++it) {
+  for (int it = 0; it < 120; ++it) {
     const size_t v = 4096 + g.below(24000);
     std::vector<float> x(v);
-    const int shape = it % 4;
+    const int shape = it % 6;
     for (size_t i = 0; i < v; ++i) {
       if (shape == 0) x[i] = float(g.normal());
       if (shape == 1) x[i] = float(std::round(g.normal() * 2));                  // ties
       if (shape == 2) x[i] = 1.0f;                                               // one value
       if (shape == 3) x[i] = (i * 1024 % v < 1024) ? 10.0f : float(g.normal());  // the sampled positions stand out
+      if (shape >= 4) x[i] = float(2.5 * g.normal());
+    }
+    // Confident steps: most of the row lies below the mass grid, which top-p
+    // gathers away before its weights (the kept set must not change).
+    if (shape == 4) x[g.below(v)] = float(25 + 5 * g.uniform());
+    if (shape == 5) {  // a wide bulk: the nucleus and min_keep reach just above the grid
+      for (auto& z : x) z *= 2;
+      x[g.below(v)] = 30.0f;
     }
     lk::SamplerConfig cfg;
-    const bool nucleus = it % 2 == 1;
+    const bool nucleus = it % 2 == 1 || shape >= 4;
     if (nucleus) cfg.top_p = g.uniform() < 0.2 ? 0.999 : g.uniform();
     else cfg.top_k = int32_t(1 + g.below(v / 16));
     cfg.min_keep = int32_t(g.below(3));
+    if (shape == 5) {
+      cfg.top_p = it % 4 == 1 ? 1 - 1e-7 : 0.999;
+      cfg.min_keep = it % 4 == 3 ? int32_t(v / 40) : 1;
+    }
     cfg.top_logprobs = 20;
     std::vector<float> y = x;
     std::vector<int32_t> ids(v);

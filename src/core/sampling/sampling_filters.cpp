@@ -245,9 +245,38 @@ void drop_below_grid(Candidates& c, StepContext& ctx) {
   if (live >= ctx.min_keep) compact_positions(c, ctx, pos, live, [](size_t) { return true; });
 }
 
+// The smallest float z with fl(z + neg_m) >= grid: the entries at or above it
+// are exactly those sampler_weights computes (addition is monotone in z).
+float first_above_grid(const ShiftedExp& a) {
+  float z = float(double(a.grid) - double(a.neg_m));
+  while (z + a.neg_m >= a.grid) z = std::nextafter(z, -kInf);
+  while (z + a.neg_m < a.grid) z = std::nextafter(z, kInf);
+  return z;
+}
+
+// ensure_weights for a stage that keeps no zero-mass token (top-p; min-p at
+// or above 2^-30): when most of the whole row lies below the mass grid (a
+// confident step), the entries above it are gathered first, by a comparison,
+// and only they are exponentiated; the rest would get weight 0 and be dropped.
+void weights_above_grid(Candidates& c, StepContext& ctx) {
+  const double t = ctx.temperature;
+  if (!(c.w_valid && c.w_t == t) && !c.ids && c.z == ctx.row && c.n == ctx.vocab && c.n >= 4096 &&
+      ctx.row_max != kInf && ctx.row_max != -kInf) {
+    const ShiftedExp a = make_shifted_exp(ctx.row_max, t);
+    size_t under = 0;
+    for (size_t j = 0; j < 64; ++j) under += c.z[j * c.n / 64] + a.neg_m < a.grid;
+    if (under >= 32) {
+      uint32_t* pos = ctx.ws.positions.data();
+      const size_t live = gather_at_least(c.z, c.n, first_above_grid(a), pos);
+      if (live >= ctx.min_keep) compact_positions(c, ctx, pos, live, [](size_t) { return true; });
+    }
+  }
+  ensure_weights(c, t, ctx);
+}
+
 void top_p(Candidates& c, StepContext& ctx) {
   if (ctx.cfg.top_p >= 1.0) return;
-  ensure_weights(c, ctx.temperature, ctx);
+  weights_above_grid(c, ctx);
   // The nucleus never reaches a zero-mass token (all the mass ranks before it).
   drop_below_grid(c, ctx);
   const uint64_t total = uint64_t(total_mass(c, ctx));
@@ -313,6 +342,7 @@ void keep_weight_at_least(Candidates& c, double threshold, StepContext& ctx) {
 
 void min_p(Candidates& c, StepContext& ctx) {
   if (ctx.cfg.min_p <= 0) return;
+  if (ctx.cfg.min_p >= 0x1p-30) weights_above_grid(c, ctx);  // w >= min_p keeps no zero-mass token
   ensure_weights(c, ctx.temperature, ctx);
   keep_weight_at_least(c, ctx.cfg.min_p, ctx);  // w_max = 1, so p_i >= min_p·p_max <=> w_i >= min_p
 }
