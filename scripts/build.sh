@@ -30,12 +30,20 @@ fi
 cmake --build build/wasm -j "$LK_JOBS"
 
 # Emscripten's MODULARIZE glue is a classic script that sets module.exports;
-# give the ESM build a default export as well.
+# give the ESM build a default export as well. The two builds export the same
+# functions, so their glue is the same code under two names: the bundle ships
+# one copy (build/wasm/logitkit_glue.mjs) and always hands it the wasm bytes.
+# Stop here if that ever stops being true.
 for v in simd baseline; do
   name=createLogitkit$(echo $v | tr a-z A-Z)
   { sed '/^if (typeof exports === .object. && typeof module === .object.)/,$d' "build/wasm/logitkit_$v.js"
-    echo "export default $name;"; } >"build/wasm/logitkit_$v.mjs"
+    echo "export default $name;"; } | sed "s/$name/createLogitkit/g; s/logitkit_$v\.wasm/logitkit.wasm/" >"build/wasm/logitkit_$v.mjs"
 done
+if ! cmp -s build/wasm/logitkit_simd.mjs build/wasm/logitkit_baseline.mjs; then
+  echo "build: the SIMD and baseline wasm glue differ beyond their names; src/js/loader.js needs both" >&2
+  exit 1
+fi
+cp build/wasm/logitkit_simd.mjs build/wasm/logitkit_glue.mjs
 
 mkdir -p dist
 # No --keep-names for the main bundle: it costs 2 KB gzip of the download

@@ -3,8 +3,9 @@
 // that uses a v128 instruction (the tfjs-backend-wasm approach); the
 // baseline build runs everywhere else.
 import { Logitkit } from './areas.js';
-import createSimd from '../../build/wasm/logitkit_simd.mjs';
-import createBaseline from '../../build/wasm/logitkit_baseline.mjs';
+// One glue for both builds: they export the same functions (scripts/build.sh
+// checks that the two glues are the same code), and it is always handed the bytes.
+import createModule from '../../build/wasm/logitkit_glue.mjs';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt))
 const SIMD_PROBE = new Uint8Array([
@@ -68,9 +69,8 @@ export async function instantiate(options, defaultLocation) {
     }
     bytes = await readBytes(location);
   }
-  const factory = useSimd ? createSimd : createBaseline;
   try {
-    return await factory({ wasmBinary: bytes });
+    return await createModule({ wasmBinary: bytes });
   } catch (err) {
     throw new Error(`logitkit: could not instantiate the ${useSimd ? 'SIMD' : 'baseline'} wasm: ${err?.message ?? err}`);
   }
