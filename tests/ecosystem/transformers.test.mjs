@@ -242,7 +242,7 @@ test('the bitmask callback: a mask per row and step, null for none, bad returns 
   const async = logitsProcessor(lk, { bitmask: async () => mask });
   assert.throws(() => async([[1n]], new Tensor('float32', x.slice(), [1, V])), (e) => e instanceof TypeError && /returned a Promise, but transformers.js calls logits processors synchronously/.test(e.message));
   const wrong = logitsProcessor(lk, { bitmask: () => [1] });
-  assert.throws(() => wrong([[1n]], new Tensor('float32', x.slice(), [1, V])), (e) => e instanceof TypeError && /options.bitmask must return a Uint32Array or Int32Array/.test(e.message));
+  assert.throws(() => wrong([[1n]], new Tensor('float32', x.slice(), [1, V])), (e) => e instanceof TypeError && /what options.bitmask returns must be a Uint32Array or Int32Array, null or undefined/.test(e.message));
   async.dispose();
   wrong.dispose();
 });

@@ -23,6 +23,18 @@ export function tensorRows(name, tensor) {
   return { data, vocab, rows: data.length / vocab };
 }
 
+/**
+ * A grammar engine's per-step bitmask in XGrammar's layout (bit t % 32 of word
+ * t / 32 set = token t allowed), checked the same way in every adapter; `source`
+ * names what produced it.
+ */
+export function checkBitmask(mask, source, orElse = '') {
+  if (!(mask instanceof Uint32Array || mask instanceof Int32Array)) {
+    throw new TypeError(`${source} must be a Uint32Array or Int32Array${orElse} (bit t % 32 of word t / 32 set = token t allowed) (got ${describe(mask)})`);
+  }
+  return mask;
+}
+
 /** Row r of a flat [rows × vocab] array, as a view. */
 export function rowView(data, r, vocab) {
   return data.subarray(r * vocab, (r + 1) * vocab);

@@ -3,7 +3,7 @@
 // with logits a Tensor [batch, vocab] (duck-typed: .data, .dims, .type), and
 // its samplers are called as sampler(logits) → [[token, logprob], ...].
 import { checkOptions, describe } from '../errors.js';
-import { callableInstance, checkLogitkit, rowView, tensorRows, writeLogDistribution } from './rows.js';
+import { callableInstance, checkBitmask, checkLogitkit, rowView, tensorRows, writeLogDistribution } from './rows.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
@@ -23,10 +23,7 @@ function stepMask(mask, where) {
     throw new TypeError(`${where}: options.bitmask returned a Promise, but transformers.js calls logits processors synchronously; ` +
       'compute the mask ahead (logitkit/xgrammar: generate({ streamer }) with a GrammarStreamer and its bitmask)');
   }
-  if (!(mask instanceof Uint32Array || mask instanceof Int32Array)) {
-    throw new TypeError(`${where}: options.bitmask must return a Uint32Array or Int32Array (bit t % 32 of word t / 32 set = allowed), null or undefined (got ${describe(mask)})`);
-  }
-  return { bitmask: mask };
+  return { bitmask: checkBitmask(mask, `${where}: what options.bitmask returns`, ', null or undefined') };
 }
 
 function tokenIds(name, ids) {

@@ -6,7 +6,7 @@
 // other masks, before every filter, so the filters choose among the tokens
 // the grammar allows and the draw never leaves the grammar.
 import { checkNumber, checkOptions, describe } from '../errors.js';
-import { checkLogitkit } from './rows.js';
+import { checkBitmask, checkLogitkit } from './rows.js';
 
 const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 const MATCHER_METHODS = ['getNextTokenBitmask', 'acceptToken', 'isTerminated', 'reset'];
@@ -21,13 +21,6 @@ function checkMatcher(matcher, where) {
   }
 }
 
-function checkMask(mask) {
-  if (!(mask instanceof Int32Array || mask instanceof Uint32Array)) {
-    throw new TypeError(`matcher.getNextTokenBitmask() must give an Int32Array or Uint32Array (bit t % 32 of word t / 32 set = token t allowed), got ${describe(mask)}`);
-  }
-  return mask;
-}
-
 function vocabOf(logits) {
   if (logits instanceof Float32Array) return logits.length;
   if (logits !== null && typeof logits === 'object' && logits.view instanceof Float32Array) return logits.length; // a LogitBuffer
@@ -36,7 +29,7 @@ function vocabOf(logits) {
 
 /** How many of tokens 0 … vocabSize − 1 a bitmask allows (one pass over ceil(vocabSize / 32) words). */
 export function allowedCount(bitmask, vocabSize) {
-  checkMask(bitmask);
+  checkBitmask(bitmask, 'allowedCount(bitmask): bitmask');
   checkNumber('vocabSize', vocabSize, { min: 0, max: bitmask.length * 32, integer: true });
   let n = 0;
   const full = vocabSize >>> 5;
@@ -108,7 +101,7 @@ export class LogitkitGrammarSampler {
   /** The next step's bitmask from the matcher (asked once per step; the same promise until accept()). */
   bitmask() {
     if (this.done) return Promise.reject(ended('bitmask()'));
-    this.#mask ??= Promise.resolve(this.matcher.getNextTokenBitmask()).then(checkMask);
+    this.#mask ??= Promise.resolve(this.matcher.getNextTokenBitmask()).then((mask) => checkBitmask(mask, 'what matcher.getNextTokenBitmask() gives'));
     return this.#mask;
   }
 
@@ -209,7 +202,7 @@ export class GrammarStreamer {
     this.#ready = null;
     this.#error = null;
     if (this.done) return;
-    const p = Promise.resolve().then(() => this.matcher.getNextTokenBitmask()).then(checkMask);
+    const p = Promise.resolve().then(() => this.matcher.getNextTokenBitmask()).then((mask) => checkBitmask(mask, 'what matcher.getNextTokenBitmask() gives'));
     this.#pending = p;
     p.then((mask) => { if (this.#pending === p) this.#ready = mask; }, (err) => { if (this.#pending === p) this.#error = err; });
   }
