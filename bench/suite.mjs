@@ -15,6 +15,7 @@ export const OPS = {
   topP: 'top-p .95 alone → sample',
   top20: 'sample + logprob + top-20 logprobs',
   chainWasm: 'chain as above, logits in wasm memory',
+  maskedChainWasm: 'grammar bitmask (half the vocabulary allowed) + chain, logits in wasm memory',
   topPWasm: 'top-p .95 alone → sample, logits in wasm memory',
   top20Wasm: 'sample + logprob + top-20 logprobs, logits in wasm memory',
   crossEntropy: 'cross-entropy, batch of 8 rows × V',
@@ -37,6 +38,12 @@ export function shapedLogits(n) {
   uncertain[Math.floor(n / 2)] = 11.5;
   uncertain[n - 7] = 11;
   return { "the bench's row": realisticLogits(n, 7), 'a confident step': confident, 'an uncertain step': uncertain };
+}
+// XGrammar's layout: bit i % 32 of word i / 32 set = token i allowed.
+function grammarBitmask(n) {
+  const words = new Uint32Array(Math.ceil(n / 32));
+  words.fill(0x55555555);
+  return words;
 }
 const shapeOp = (shape, nucleus) => `top-p .95 alone → sample, ${shape} (nucleus ${nucleus}), logits in wasm memory`;
 
@@ -66,6 +73,7 @@ function logSoftmaxError(x, y) {
 export const OP_RATIOS = [
   [OPS.scoreTokens, OPS.logSoftmaxBlock, 'scoreTokens / logSoftmax over the same [64 × V] block'],
   [OPS.chainWasm, OPS.softmaxWasm, 'the chain / softmax, both in wasm memory'],
+  [OPS.maskedChainWasm, OPS.chainWasm, 'a masked step / the same chain unmasked, both in wasm memory'],
   [OPS.top20Wasm, OPS.softmaxWasm, 'sample + logprob + top-20 logprobs / softmax, both in wasm memory'],
   [OPS.softmaxWasm, OPS.expFloor, 'softmax in wasm memory / the exp floor'],
 ];
@@ -132,6 +140,13 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu, floor }) {
     check(keptP.has(topP.sample(buf).token), `${impl} top-p, logits in wasm memory`);
     check(top20.sample(buf).topLogprobs.length === 20, `${impl} top-20, logits in wasm memory`);
     add(OPS.chainWasm, impl, () => chain.sample(inWasm));
+    // A structured-output step (issue 19): XGrammar's per-step bitmask, here one
+    // that allows every other token, applied before the same chain.
+    const bitmask = grammarBitmask(n);
+    const maskedKept = new Set(own(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history })).distribution(x, { bitmask }).ids);
+    const masked = chain.sample(inWasm, { bitmask }).token;
+    check(maskedKept.has(masked) && (bitmask[masked >>> 5] >>> (masked & 31)) & 1, `${impl} masked chain`);
+    add(OPS.maskedChainWasm, impl, () => chain.sample(inWasm, { bitmask }));
     add(OPS.topPWasm, impl, () => topP.sample(buf));
     add(OPS.top20Wasm, impl, () => top20.sample(buf));
     add(OPS.crossEntropy, impl, () => lk.crossEntropy(batch, labels));
