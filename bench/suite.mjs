@@ -15,7 +15,8 @@ export const OPS = {
   topP: 'top-p .95 alone → sample',
   top20: 'sample + logprob + top-20 logprobs',
   chainWasm: 'chain as above, logits in wasm memory',
-  maskedChainWasm: 'grammar bitmask (half the vocabulary allowed) + chain, logits in wasm memory',
+  maskedChainWasm: 'grammar bitmask (every other token allowed: every word mixed) + chain, logits in wasm memory',
+  sparseMaskedChainWasm: 'grammar bitmask (1 token in 97 allowed: most words empty) + chain, logits in wasm memory',
   topPWasm: 'top-p .95 alone → sample, logits in wasm memory',
   top20Wasm: 'sample + logprob + top-20 logprobs, logits in wasm memory',
   crossEntropy: 'cross-entropy, batch of 8 rows × V',
@@ -39,10 +40,11 @@ export function shapedLogits(n) {
   uncertain[n - 7] = 11;
   return { "the bench's row": realisticLogits(n, 7), 'a confident step': confident, 'an uncertain step': uncertain };
 }
-// XGrammar's layout: bit i % 32 of word i / 32 set = token i allowed.
-function grammarBitmask(n) {
+// XGrammar's layout: bit i % 32 of word i / 32 set = token i allowed; here
+// tokens 0, every, 2·every, … are.
+function grammarBitmask(n, every) {
   const words = new Uint32Array(Math.ceil(n / 32));
-  words.fill(0x55555555);
+  for (let t = 0; t < n; t += every) words[t >>> 5] |= 1 << (t & 31);
   return words;
 }
 const shapeOp = (shape, nucleus) => `top-p .95 alone → sample, ${shape} (nucleus ${nucleus}), logits in wasm memory`;
@@ -73,7 +75,8 @@ function logSoftmaxError(x, y) {
 export const OP_RATIOS = [
   [OPS.scoreTokens, OPS.logSoftmaxBlock, 'scoreTokens / logSoftmax over the same [64 × V] block'],
   [OPS.chainWasm, OPS.softmaxWasm, 'the chain / softmax, both in wasm memory'],
-  [OPS.maskedChainWasm, OPS.chainWasm, 'a masked step / the same chain unmasked, both in wasm memory'],
+  [OPS.maskedChainWasm, OPS.chainWasm, 'a masked step, every other token allowed / the same chain unmasked, both in wasm memory'],
+  [OPS.sparseMaskedChainWasm, OPS.chainWasm, 'a masked step, 1 token in 97 allowed / the same chain unmasked, both in wasm memory'],
   [OPS.top20Wasm, OPS.softmaxWasm, 'sample + logprob + top-20 logprobs / softmax, both in wasm memory'],
   [OPS.softmaxWasm, OPS.expFloor, 'softmax in wasm memory / the exp floor'],
 ];
@@ -140,13 +143,18 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu, floor }) {
     check(keptP.has(topP.sample(buf).token), `${impl} top-p, logits in wasm memory`);
     check(top20.sample(buf).topLogprobs.length === 20, `${impl} top-20, logits in wasm memory`);
     add(OPS.chainWasm, impl, () => chain.sample(inWasm));
-    // A structured-output step (issue 19): XGrammar's per-step bitmask, here one
-    // that allows every other token, applied before the same chain.
-    const bitmask = grammarBitmask(n);
-    const maskedKept = new Set(own(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history })).distribution(x, { bitmask }).ids);
-    const masked = chain.sample(inWasm, { bitmask }).token;
-    check(maskedKept.has(masked) && (bitmask[masked >>> 5] >>> (masked & 31)) & 1, `${impl} masked chain`);
-    add(OPS.maskedChainWasm, impl, () => chain.sample(inWasm, { bitmask }));
+    // Structured-output steps (issue 19): XGrammar's per-step bitmask applied
+    // before the same chain. The sampler masks its logits in place, so each
+    // masked row has its own copy of them (the unmasked rows never see -inf).
+    for (const [op, every] of [[OPS.maskedChainWasm, 2], [OPS.sparseMaskedChainWasm, 97]]) {
+      const bitmask = grammarBitmask(n, every);
+      const row = own(lk.buffer(n));
+      row.view.set(x);
+      const maskedKept = new Set(own(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history })).distribution(x, { bitmask }).ids);
+      const token = chain.sample(row, { bitmask }).token;
+      check(maskedKept.has(token) && (bitmask[token >>> 5] >>> (token & 31)) & 1, `${impl} masked chain, 1 in ${every} allowed`);
+      add(op, impl, () => chain.sample(row, { bitmask }));
+    }
     add(OPS.topPWasm, impl, () => topP.sample(buf));
     add(OPS.top20Wasm, impl, () => top20.sample(buf));
     add(OPS.crossEntropy, impl, () => lk.crossEntropy(batch, labels));

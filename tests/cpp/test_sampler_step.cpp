@@ -138,6 +138,25 @@ TEST_CASE("sampler step: logit bias, penalties and masks match hand-computed val
     for (size_t i = 0; i < 40; ++i) CHECK((x[i] == 0.0f) == (i == 2 || i == 35));
     CHECK(r.token == 2);
   }
+  SUBCASE("the bitmask, word by word: all allowed, all masked, mixed, and a partial last word") {
+    // Against a bit-by-bit reference, at vocabulary sizes that end mid-word, on every backend.
+    const uint32_t kinds[] = {0xffffffffu, 0u, 0x55555555u, 0x80000001u, 0x7ffffffeu, 0x0000ffffu};
+    for (lk::Backend backend : {lk::Backend::kScalar, lk::best_backend()})
+    for (size_t vocab : {size_t(1), size_t(31), size_t(32), size_t(33), size_t(100), size_t(6 * 32)}) {
+      lk_test::BackendScope scope(backend);
+      std::vector<uint32_t> mask((vocab + 31) / 32);
+      for (size_t w = 0; w < mask.size(); ++w) mask[w] = kinds[w % 6];
+      mask.back() |= 1u;  // at least one token left
+      std::vector<float> x(vocab), want(vocab);
+      for (size_t i = 0; i < vocab; ++i) x[i] = want[i] = float(i % 7) - 3.0f;
+      for (size_t i = 0; i < vocab; ++i)
+        if (!((mask[i / 32] >> (i % 32)) & 1u)) want[i] = -INFINITY;
+      lk::SamplerConfig c;
+      c.token_bitmask = {mask.data(), mask.size()};
+      REQUIRE(lk::sample_logits(x.data(), vocab, c, none, ws, &r).ok());
+      CHECK(x == want);
+    }
+  }
 }
 
 TEST_CASE("sampler step: greedy is the first maximum, exactly, and advances the stream by two") {

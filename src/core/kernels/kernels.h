@@ -67,6 +67,9 @@ struct Kernels {
   // out = sigmoid(x); returns the first NaN index or SIZE_MAX.
   size_t (*sigmoid)(const float* x, size_t n, float* out);
   Argmax (*argmax)(const float* x, size_t n);
+  // x[t] = -inf where bit t % 32 of words[t / 32] is clear (a grammar's
+  // bitmask, XGrammar's layout); all-set words are skipped.
+  void (*apply_bitmask)(float* x, size_t n, const uint32_t* words);
   // Σ a_i·b_i with 8 float partial sums combined in a fixed order.
   float (*dot)(const float* a, const float* b, size_t n);
   void (*exp)(const float* x, size_t n, float* out);

@@ -4,6 +4,7 @@
 // between steps, and only the touched entries are reset.
 #include <algorithm>
 
+#include "kernels/kernels.h"
 #include "sampling/sampling_candidates.h"
 
 namespace lk {
@@ -76,16 +77,7 @@ void process_logits(float* logits, size_t vocab, const SamplerConfig& cfg, const
       if (ws.token_counts[t] == 0) logits[t] = kNegInf;
     for (size_t i = 0; i < cfg.allowed_tokens.size; ++i) ws.token_counts[size_t(cfg.allowed_tokens.data[i])] = 0;
   }
-  if (cfg.token_bitmask.size) {
-    const uint32_t* words = cfg.token_bitmask.data;
-    for (size_t base = 0; base < vocab; base += 32) {
-      const uint32_t word = words[base / 32];
-      if (word == 0xffffffffu) continue;
-      const size_t end = vocab - base < 32 ? vocab - base : 32;
-      for (size_t b = 0; b < end; ++b)
-        if (!((word >> b) & 1u)) logits[base + b] = kNegInf;
-    }
-  }
+  if (cfg.token_bitmask.size) active_kernels().apply_bitmask(logits, vocab, cfg.token_bitmask.data);
   if (seq.generated() == 0) mask(logits, cfg.begin_suppress_tokens);
   if (seq.generated() < size_t(cfg.min_new_tokens) || seq.history.size() < size_t(cfg.min_length))
     mask(logits, cfg.eos_tokens);
