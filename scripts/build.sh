@@ -5,14 +5,22 @@
 #   build/fuzz      the libFuzzer targets of tests/fuzz
 #   build/wasm      both wasm modules (SIMD, baseline) and the doctest suite as wasm
 #   dist/           the npm package: ESM + CJS wrapper, .d.ts, both .wasm files, adapters/
+#
+# `build.sh web` (what `npm start` runs) builds only what the demo page needs:
+# the two wasm modules (build/wasm's logitkit_simd and logitkit_baseline
+# targets, not the wasm doctest suite) and dist/. Nothing native, no
+# sanitizer or fuzz build.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$LK_ROOT"
+mode=${1:-all}
+case "$mode" in all|web) ;; *) echo "build.sh: unknown mode '$mode' (all, web)" >&2; exit 2 ;; esac
 
 # Build folders configured for another source path (a copied or moved checkout) start afresh.
 source "$LK_ROOT/scripts/stale-build-dirs.sh"
 drop_stale_build_dirs build/native build/asan build/fuzz build/wasm
 
+if [ "$mode" = all ]; then
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build build/native -j "$LK_JOBS"
 
@@ -23,11 +31,16 @@ cmake --build build/asan -j "$LK_JOBS" --target lk_tests
 # libFuzzer targets (differential: SIMD vs scalar vs float64 reference), with ASan + UBSan.
 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DLK_SANITIZE=ON -DLK_FUZZ=ON >/dev/null
 cmake --build build/fuzz -j "$LK_JOBS" --target fuzz_rows fuzz_sampler
+fi
 
 if [ ! -f build/wasm/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build build/wasm -j "$LK_JOBS"
+if [ "$mode" = web ]; then
+  cmake --build build/wasm -j "$LK_JOBS" --target logitkit_simd logitkit_baseline
+else
+  cmake --build build/wasm -j "$LK_JOBS"
+fi
 
 # Emscripten's MODULARIZE glue is a classic script that sets module.exports;
 # give the ESM build a default export as well. The two builds export the same
@@ -69,7 +82,8 @@ done
 cp build/wasm/logitkit_simd.wasm dist/logitkit-simd.wasm
 cp build/wasm/logitkit_baseline.wasm dist/logitkit-baseline.wasm
 # SamplerOptions' scalar part and docs/sampler.md's options table come from the module's schema.
-node scripts/sampler-docs.mjs >/dev/null
+# (From the native lk_schema tool: the web build uses the committed files.)
+[ "$mode" = web ] || node scripts/sampler-docs.mjs >/dev/null
 cat src/js/types/*.d.ts > dist/index.d.ts
 cp dist/index.d.ts dist/index.d.cts
 echo "build: dist/ ready ($(du -b dist/index.mjs | cut -f1) B js, $(du -b dist/logitkit-simd.wasm | cut -f1) B simd wasm)"

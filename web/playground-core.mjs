@@ -176,9 +176,6 @@ export class Generation {
     this.matcher = matcher;
     this.grammar = matcher ? grammarSampler(lk, matcher, options) : null;
     this.sampler = this.grammar ? this.grammar.sampler : lk.sampler(options);
-    // The kept set is read from a second sampler that never draws for the text,
-    // so showing it does not move the generating sampler's RNG.
-    this.viewer = lk.sampler({ ...options, seed: 0 });
     this.nll = 0;
     /** The prompt's scores (see scorePrompt), set by the first step from its own model run. */
     this.promptScores = null;
@@ -217,7 +214,12 @@ export class Generation {
     const { logits, lens, windowStart, positionLogits } = await model.step(Int32Array.from(this.ids), { allPositions: first });
     if (first) this.promptScores = scorePrompt(model, this.ids, windowStart, positionLogits);
     const bitmask = this.grammar ? await this.grammar.bitmask() : null;
-    const kept = this.viewer.distribution(logits, bitmask ? { bitmask } : undefined);
+    // The kept set is the generating sampler's own distribution for this step
+    // (its RNG position, mirostat's mu, XTC's draw), read and then undone
+    // (saveState / restoreState) so that the draw below is the one it would be.
+    const state = this.sampler.saveState();
+    const kept = this.sampler.distribution(logits, bitmask ? { bitmask } : undefined);
+    this.sampler.restoreState(state);
     let result;
     if (this.grammar) {
       result = await this.grammar.sample(logits);
@@ -228,7 +230,6 @@ export class Generation {
     }
     const logprobs = lk.logSoftmax(logits);
     const modelLogprob = logprobs[result.token];
-    this.viewer.accept(result.token);
     this.ids.push(result.token);
     this.nll -= modelLogprob;
     const allowed = bitmask ? allowedCount(bitmask, model.vocab.length) : model.vocab.length;
@@ -238,7 +239,6 @@ export class Generation {
   dispose() {
     if (this.grammar) this.grammar.dispose();
     else this.sampler.dispose();
-    this.viewer.dispose();
     this.matcher?.dispose?.();
   }
 }

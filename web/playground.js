@@ -1,19 +1,18 @@
 // Panel 4: the generation playground. A small character-level transformer
-// (data/model/charlm.onnx, trained by model/train.py) runs in ONNX Runtime Web;
-// logitkit does everything after its hidden states (web/playground-core.mjs),
-// and scores the prompt from the first step's own model run. JSON mode: XGrammar
-// (imported on demand) compiles the schema, logitkit samples under its mask.
-import { Chart, registerables } from 'chart.js';
-import * as ort from 'onnxruntime-web/wasm';
+// (data/model/charlm.onnx, trained by model/train.py) runs in ONNX Runtime Web
+// in a Web Worker (web/ort-worker.js), so the page never freezes; logitkit does
+// everything after its hidden states on this thread (web/playground-core.mjs),
+// and scores the prompt from the first step's own model run. JSON mode:
+// XGrammar (imported on demand) compiles the schema, logitkit samples under
+// its mask. Nothing stale stays on screen: a control changed during a run stops
+// it and clears the outputs; Step and Run are disabled while busy.
 import { load } from '../dist/index.mjs';
+import { Chart } from 'chart.js';
+import { clearChart, makeChart, nextTask } from './charts.mjs';
+import { workerOrt } from './ort-client.mjs';
 import { CharModel, DEFAULT_SCHEMA, Generation, JsonSchemaGrammar, topN } from './playground-core.mjs';
 
-Chart.register(...registerables);
 const $ = (id) => document.getElementById(id);
-// ONNX Runtime's wasm from this server (see vite.config.js), one thread: no CDN,
-// no cross-origin isolation needed, and the same arithmetic as the Node test.
-ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
-ort.env.wasm.numThreads = 1;
 
 const show = (ch) => (ch === '\n' ? '⏎' : ch === ' ' ? '␣' : ch);
 const fmt = (p) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
@@ -45,11 +44,15 @@ function fingerprint(text) {
   return h.toString(16).padStart(8, '0');
 }
 
+// The value labels follow the sliders as they move (input), before any run starts.
+function showValues() {
+  for (const k of ['temperature', 'topK', 'topP', 'minP', 'repetition']) $(`pg-${k}-out`).textContent = $(`pg-${k}`).value;
+}
+
 function controls() {
   const v = (id) => Number($(id).value);
   const c = { temperature: v('pg-temperature'), topK: v('pg-topK'), topP: v('pg-topP'), minP: v('pg-minP'), repetitionPenalty: v('pg-repetition') };
-  for (const k of ['temperature', 'topK', 'topP', 'minP']) $(`pg-${k}-out`).textContent = String(c[k]);
-  $('pg-repetition-out').textContent = String(c.repetitionPenalty);
+  showValues();
   const extra = $('pg-extra').value.trim();
   let more = {};
   if (extra) {
@@ -59,10 +62,14 @@ function controls() {
   return { ...c, ...more, seed: $('pg-seed').value.trim() || '0' };
 }
 
-const probChart = new Chart($('pg-chart'), {
-  type: 'bar',
+const STEP_HINT = 'Step or run to generate';
+await nextTask();
+const probChart = makeChart($('pg-chart'), {
   data: { labels: [], datasets: [] },
-  options: { animation: false, responsive: true, plugins: { title: { display: true, text: 'Step or run to generate' } }, scales: { y: { beginAtZero: true } } },
+  options: {
+    plugins: { title: { display: true, text: STEP_HINT } },
+    scales: { x: { title: { display: true, text: "the model's 15 most likely characters" } }, y: { min: 0, max: 1, title: { display: true, text: 'probability' } } },
+  },
 });
 
 function cells(tbody, rows) {
@@ -78,6 +85,8 @@ function cells(tbody, rows) {
 }
 
 let lk, model, generation = null, busy = false;
+// Bumped by every reset: a run or a start that began before it stops and drops its generation.
+let epoch = 0;
 // JSON mode: the XGrammar module (loaded on first use) and the last compiled schema.
 let xgrammar = null, jsonGrammar = null;
 // The coloured prompt of the current generation, built once so that re-rendering
@@ -205,6 +214,9 @@ function renderGrammar(s) {
   }
 }
 
+// Everything shown for a step comes from the generating sampler: `s.kept` is
+// its own distribution for this step (playground-core.mjs), so the kept set,
+// the chart and every "log p after controls" are the ones it drew from.
 function renderStep(s) {
   const V = s.logits.length;
   const raw = lk.softmax(s.logits);
@@ -212,19 +224,22 @@ function renderStep(s) {
   const shown = topN(s.logits, 15);
   probChart.data.labels = shown.map((i) => show(model.vocab[i]));
   probChart.data.datasets = [
-    { label: 'model: softmax(logits)', data: shown.map((i) => raw[i]), backgroundColor: '#bac8ff' },
-    { label: 'after the controls (kept set, renormalised)', data: shown.map((i) => finalP.get(i) ?? 0), backgroundColor: '#2f9e44' },
+    { label: 'model: softmax(logits)', data: shown.map((i) => raw[i]), colors: { backgroundColor: '--bar-soft' } },
+    { label: "after the controls: the sampler's distribution", data: shown.map((i) => finalP.get(i) ?? 0), colors: { backgroundColor: '--bar-kept' } },
   ];
   const grammar = generation.grammar ? `, grammar allowed ${s.allowed}` : '';
   probChart.options.plugins.title.text = `Step ${generation.ids.length - generation.promptLength}: kept ${s.kept.ids.length} of ${V} characters${grammar}, chose ${JSON.stringify(s.char)}`;
   probChart.update();
   $('pg-step').dataset.kept = String(s.kept.ids.length);
   const afterControls = (i) => (finalP.has(i) ? Math.log(finalP.get(i)).toFixed(4) : 'removed');
-  cells($('pg-step-table').tBodies[0], [
-    ['chosen', show(s.char), s.logits[s.token].toFixed(3), s.logprob.toFixed(4), s.modelLogprob.toFixed(4)],
+  const rows = [
+    ['chosen', show(s.char), s.logits[s.token].toFixed(3), afterControls(s.token), s.modelLogprob.toFixed(4)],
     // In JSON mode the model's favourites may be outside the grammar: "removed" then.
     ...topN(s.logits, 5).map((i, r) => [`model's #${r + 1}`, show(model.vocab[i]), s.logits[i].toFixed(3), afterControls(i), s.logprobs[i].toFixed(4)]),
-  ]);
+  ];
+  cells($('pg-step-table').tBodies[0], rows);
+  // The token of each row, for the tests.
+  Array.from($('pg-step-table').tBodies[0].rows).forEach((tr, r) => { tr.dataset.token = String(r === 0 ? s.token : topN(s.logits, 5)[r - 1]); });
   const keptByP = Array.from(s.kept.ids.keys()).sort((a, b) => s.kept.probs[b] - s.kept.probs[a] || s.kept.ids[a] - s.kept.ids[b]);
   $('pg-kept').textContent = `Kept set (${s.kept.ids.length}), most probable first: ${keptByP.map((j) => show(model.vocab[s.kept.ids[j]])).join(' ')}`;
   cells($('pg-lens').tBodies[0], s.lens.map((z, l) => {
@@ -246,54 +261,95 @@ async function grammarFor(text) {
   return jsonGrammar.grammar;
 }
 
-async function startGeneration() {
-  generation?.dispose();
-  generation = null;
+// A new generation for the current controls (compiling the schema first in JSON mode).
+async function newGeneration() {
   const c = controls();
   const matcher = $('pg-json').checked ? await (await grammarFor($('pg-schema').value)).matcher() : null;
   try {
-    generation = new Generation(model, $('pg-prompt').value, c, { matcher });
+    return new Generation(model, $('pg-prompt').value, c, { matcher });
   } catch (e) {
     matcher?.dispose();
     throw e;
   }
 }
 
+function setBusy(on) {
+  busy = on;
+  $('pg-step').disabled = $('pg-run').disabled = on || !model;
+  $('playground').setAttribute('aria-busy', String(on));
+}
+
+function progress(done, total) {
+  const bar = $('pg-progress');
+  bar.hidden = total <= 1;
+  bar.max = total;
+  bar.value = done;
+  $('pg-status').textContent = `generating… ${done} / ${total}`;
+}
+
 async function advance(n) {
-  if (busy) return;
-  busy = true;
+  if (busy || !model) return;
+  setBusy(true);
+  const mine = epoch;
+  let g = null;
   $('pg-error').textContent = '';
   try {
-    if (!generation) await startGeneration();
+    if (!generation) {
+      $('pg-status').textContent = 'starting…';
+      g = await newGeneration();
+      if (epoch !== mine) return; // reset while starting: g is dropped in finally
+      generation = g;
+    }
+    g = generation;
+    progress(0, n);
     for (let i = 0; i < n; i++) {
-      const s = await generation.step();
-      // JSON mode stops at the grammar's end.
-      if (i === n - 1 || i % 8 === 7 || generation.done) {
+      const s = await g.step();
+      if (epoch !== mine) return; // a control changed or Reset during the step
+      if (i === n - 1 || i % 8 === 7 || g.done) {
         renderStep(s);
         renderText();
         renderGrammar(s);
-        await new Promise(requestAnimationFrame);
       }
-      if (generation.done) break;
+      progress(i + 1, n);
+      // Let the page paint and take input between steps (a task boundary:
+      // unlike requestAnimationFrame, it never waits for a frame that may not come).
+      await new Promise((r) => setTimeout(r, 0));
+      if (epoch !== mine) return;
+      // JSON mode stops at the grammar's end.
+      if (g.done) break;
     }
     $('pg-status').textContent = 'done';
   } catch (e) {
-    $('pg-error').textContent = e.message;
+    if (epoch === mine) {
+      $('pg-error').textContent = e.message;
+      $('pg-status').textContent = '';
+    }
   } finally {
-    busy = false;
+    if (g && g !== generation) g.dispose();
+    $('pg-progress').hidden = true;
+    setBusy(false);
   }
 }
 
+// Back to no generation: every output cleared, the controls checked. A run in
+// progress stops after its current step (and disposes its generation).
 function reset() {
-  if (busy) return;
+  epoch++;
+  const g = generation;
+  generation = null;
+  if (g && !busy) g.dispose();
   $('pg-error').textContent = '';
+  $('pg-status').textContent = '';
+  $('pg-progress').hidden = true;
+  clearChart(probChart, STEP_HINT);
+  delete $('pg-step').dataset.kept;
+  $('pg-kept').textContent = '';
+  $('pg-step-table').tBodies[0].replaceChildren();
+  $('pg-lens').tBodies[0].replaceChildren();
+  $('pg-grammar').hidden = true;
+  if (model) renderText();
   try {
     controls();
-    generation?.dispose();
-    generation = null;
-    $('pg-status').textContent = '';
-    renderText();
-    $('pg-grammar').hidden = true;
   } catch (e) {
     $('pg-error').textContent = e.message;
   }
@@ -303,30 +359,44 @@ async function init() {
   const fetchBytes = async (f) => new Uint8Array(await (await fetch(`/model/${f}`)).arrayBuffer());
   const meta = await (await fetch('/model/charlm.json')).json();
   lk = await load();
+  const ort = workerOrt(new Worker(new URL('./ort-worker.js', import.meta.url), { type: 'module' }));
   model = await CharModel.create(ort, lk, { modelBytes: await fetchBytes('charlm.onnx'), meta, lmHead: await fetchBytes('lm-head.bin') });
   $('pg-model').textContent = `${meta.config.layers} layers, d = ${meta.config.d_model}, ${meta.params.toLocaleString('en')} parameters, ` +
     `${meta.vocab.length} characters, context ${meta.config.context}; validation loss ${meta.valid_loss.toFixed(4)} nats/char ` +
     `(perplexity ${meta.valid_perplexity.toFixed(3)}) after ${meta.train.steps} steps`;
-  new Chart($('pg-loss-chart'), {
+  // Drawn when first opened: nothing to lay out while the page loads.
+  const details = $('pg-loss-chart').closest('details');
+  const drawCurve = () => { if (details.open && !Chart.getChart($('pg-loss-chart'))) lossChart(meta); };
+  details.addEventListener('toggle', drawCurve);
+  drawCurve();
+  renderLegend();
+  reset();
+  setBusy(false);
+  $('pg-status').textContent = 'model loaded';
+}
+
+function lossChart(meta) {
+  makeChart($('pg-loss-chart'), {
     type: 'line',
     data: {
       labels: meta.curve.map((p) => p.step),
       datasets: [
-        { label: 'validation loss (nats/char)', data: meta.curve.map((p) => p.valid_loss), borderColor: '#4c6ef5' },
-        { label: 'training loss (smoothed)', data: meta.curve.map((p) => p.train_loss), borderColor: '#adb5bd' },
+        { label: 'validation loss (nats/char)', data: meta.curve.map((p) => p.valid_loss), colors: { borderColor: '--bar-draw', backgroundColor: '--bar-draw' } },
+        { label: 'training loss (smoothed)', data: meta.curve.map((p) => p.train_loss), colors: { borderColor: '--bar-exact', backgroundColor: '--bar-exact' } },
       ],
     },
-    options: { animation: false, responsive: true, plugins: { title: { display: true, text: 'Training curve (model/train.py)' } } },
+    options: {
+      plugins: { title: { display: true, text: 'Training curve (model/train.py)' } },
+      scales: { x: { title: { display: true, text: 'training step' } }, y: { title: { display: true, text: 'loss (nats per character)' } } },
+    },
   });
-  $('pg-schema').value = DEFAULT_SCHEMA;
-  for (const id of ['pg-temperature', 'pg-topK', 'pg-topP', 'pg-minP', 'pg-repetition', 'pg-seed', 'pg-extra', 'pg-prompt', 'pg-json', 'pg-schema']) $(id).addEventListener('change', reset);
-  $('pg-step').addEventListener('click', () => advance(1));
-  $('pg-run').addEventListener('click', () => advance(Math.max(1, Math.min(1000, Number($('pg-count').value) || 64))));
-  $('pg-reset').addEventListener('click', reset);
-  renderLegend();
-  reset();
-  $('pg-step').disabled = $('pg-run').disabled = false;
-  $('pg-status').textContent = 'model loaded';
 }
 
+$('pg-schema').value = DEFAULT_SCHEMA;
+showValues();
+for (const id of ['pg-temperature', 'pg-topK', 'pg-topP', 'pg-minP', 'pg-repetition']) $(id).addEventListener('input', showValues);
+for (const id of ['pg-temperature', 'pg-topK', 'pg-topP', 'pg-minP', 'pg-repetition', 'pg-seed', 'pg-extra', 'pg-prompt', 'pg-json', 'pg-schema']) $(id).addEventListener('change', reset);
+$('pg-step').addEventListener('click', () => advance(1));
+$('pg-run').addEventListener('click', () => advance(Math.max(1, Math.min(1000, Number($('pg-count').value) || 64))));
+$('pg-reset').addEventListener('click', reset);
 init().catch((e) => { $('pg-error').textContent = `playground: ${e.message}`; });

@@ -81,8 +81,11 @@ test('the calibration panel shows the temperature fitted in Node on the same dat
   await page.locator('#calibration').screenshot({ path: `${outDir}/demo-calibration.png` });
 });
 
-test('the speed panel completes in a worker', async () => {
+test('the speed panel completes in a worker, one run at a time', async () => {
   await page.click('#run-speed');
+  // One run at a time: the button is disabled until it is done, so a second click starts nothing.
+  assert.equal(await page.isDisabled('#run-speed'), true);
+  await page.$eval('#run-speed', (b) => b.click());
   await page.waitForFunction(() => document.getElementById('speed-status').dataset.done === 'true', null, { timeout: 120000 });
   const rows = await page.$$eval('#speed-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.textContent)));
   assert.equal(rows.length, 4);

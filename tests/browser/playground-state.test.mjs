@@ -1,0 +1,154 @@
+// The playground never shows stale results and never freezes: Step and Run are
+// disabled while a run is in progress (a second click starts nothing); a
+// control changed during a run stops it, clears the outputs and takes effect
+// on the next run; Reset clears the text, chart, kept set, step table and
+// lens. The step table is the generating sampler's own distribution
+// (mirostat, typical-p, XTC), checked step by step against a sampler in Node.
+// ONNX Runtime runs in a worker: no main-thread task over 100 ms (Long Tasks
+// API) while the page loads (a second time: see below) and generates 64 characters.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ort from 'onnxruntime-web';
+import { load } from '../../dist/index.mjs';
+import { CharModel } from '../../web/playground-core.mjs';
+import { startPage } from './browser.mjs';
+import { charlmFiles } from '../ecosystem/charlm-files.mjs';
+
+const ctx = await startPage();
+after(() => ctx.close());
+const { page, url, errors } = ctx;
+// Long tasks from the very start of the page's life, before its scripts run.
+await page.addInitScript(() => {
+  window.lkLongTasks = [];
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.lkLongTasks.push({ start: e.startTime, duration: e.duration }); })
+    .observe({ type: 'longtask', buffered: true });
+});
+await page.setViewportSize({ width: 1440, height: 900 });
+await page.goto(`${url}#playground`);
+
+ort.env.wasm.numThreads = 1;
+const lk = await load();
+const model = await CharModel.create(ort, lk, charlmFiles());
+after(() => model.release());
+
+async function status(text) {
+  await page.waitForFunction((t) => document.getElementById('pg-status').textContent === t || document.getElementById('pg-error').textContent !== '', text, { timeout: 60000 });
+  assert.equal(await page.textContent('#pg-error'), '');
+  assert.equal(await page.textContent('#pg-status'), text);
+}
+const setControl = (id, value) => page.$eval(`#${id}`, (el, v) => { el.value = v; el.dispatchEvent(new Event('input')); el.dispatchEvent(new Event('change')); }, String(value));
+const generated = () => page.evaluate(() => document.getElementById('pg-summary').dataset.generated ?? '');
+const outputs = () => page.evaluate(() => ({
+  generated: document.getElementById('pg-summary').dataset.generated,
+  chartPoints: Number(document.getElementById('pg-chart').dataset.points),
+  kept: document.getElementById('pg-kept').textContent,
+  stepRows: document.querySelectorAll('#pg-step-table tbody tr').length,
+  lensRows: document.querySelectorAll('#pg-lens tbody tr').length,
+  status: document.getElementById('pg-status').textContent,
+}));
+const CLEARED = { generated: '', chartPoints: 0, kept: '', stepRows: 0, lensRows: 0, status: '' };
+
+// Measured on a reload: the first load waits for Vite's dev server to
+// transform each module on its first request, which a built page never does.
+// The page yields to the browser before each chart it creates (charts.mjs
+// nextTask) and runs ONNX Runtime in a worker; its longest tasks measure
+// 50–90 ms here. On a shared 2-core host one load can still catch a scheduling
+// hiccup, so a load-and-generate is tried up to three times and one clean run
+// passes; a page whose start-up or generation holds the thread for over
+// 100 ms every time (as before the yields: 105–140 ms on every load) fails.
+test('no main-thread task over 100 ms while the page loads and generates 64 characters', async () => {
+  const runs = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.reload();
+    await status('model loaded');
+    await setControl('pg-seed', 11);
+    await page.fill('#pg-count', '64');
+    await page.click('#pg-run');
+    await status('done');
+    assert.equal((await generated()).length, 64);
+    const tasks = await page.evaluate(() => window.lkLongTasks);
+    runs.push(tasks);
+    if (tasks.every((t) => t.duration <= 100)) return;
+  }
+  assert.fail(`a main-thread task over 100 ms in each of 3 runs: ${JSON.stringify(runs)}`);
+});
+
+test('Step and Run are disabled while a run is in progress; a second click starts nothing', async () => {
+  await setControl('pg-seed', 12);
+  await page.fill('#pg-count', '120');
+  await page.click('#pg-run');
+  await page.waitForFunction(() => /generating/.test(document.getElementById('pg-status').textContent));
+  assert.equal(await page.isDisabled('#pg-run'), true);
+  assert.equal(await page.isDisabled('#pg-step'), true);
+  assert.equal(await page.isVisible('#pg-progress'), true);
+  await page.$eval('#pg-run', (b) => b.click());
+  await page.$eval('#pg-step', (b) => b.click());
+  await status('done');
+  assert.equal((await generated()).length, 120);
+  assert.equal(await page.isDisabled('#pg-run'), false);
+});
+
+test('Reset clears the text, chart, kept set, step table and lens', async () => {
+  const before = await outputs();
+  assert.ok(before.chartPoints > 0 && before.stepRows > 0 && before.lensRows > 0 && before.kept !== '');
+  await page.click('#pg-reset');
+  assert.deepEqual(await outputs(), CLEARED);
+  assert.equal(await page.textContent('#pg-text'), await page.inputValue('#pg-prompt'));
+});
+
+test('a control changed during a run stops it, clears the outputs and takes effect', async () => {
+  await setControl('pg-temperature', 0.8);
+  await page.fill('#pg-count', '400');
+  await page.click('#pg-run');
+  await page.waitForFunction(() => (document.getElementById('pg-summary').dataset.generated ?? '').length >= 16);
+  await setControl('pg-temperature', 0);
+  assert.equal(await page.textContent('#pg-temperature-out'), '0');
+  await page.waitForFunction(() => !document.getElementById('pg-run').disabled);
+  assert.deepEqual(await outputs(), CLEARED);
+  await page.fill('#pg-count', '20');
+  await page.click('#pg-run');
+  await status('done');
+  // Greedy (temperature 0) from the prompt: Node's argmax continuation.
+  const ids = Array.from(model.encode(await page.inputValue('#pg-prompt')));
+  const s = lk.sampler({ temperature: 0, topK: 40, topP: 0.95, minP: 0, repetitionPenalty: 1.1, seed: '12', prompt: ids });
+  for (let i = 0; i < 20; i++) { const { logits } = await model.step(Int32Array.from(ids)); const r = s.next(logits); ids.push(r.token); }
+  assert.equal(await generated(), model.decode(ids.slice(-20)));
+  await setControl('pg-temperature', 0.8);
+});
+
+for (const extra of [{ mirostat: 2 }, { typicalP: 0.6 }, { xtcProbability: 0.5, xtcThreshold: 0.05 }]) {
+  test(`the step table is the sampler's own distribution, step by step: ${JSON.stringify(extra)}`, async () => {
+    await setControl('pg-seed', 5);
+    await setControl('pg-extra', JSON.stringify(extra));
+    const prompt = await page.inputValue('#pg-prompt');
+    const ids = Array.from(model.encode(prompt));
+    const options = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, repetitionPenalty: 1.1, ...extra, seed: '5', prompt: ids.slice() };
+    const s = lk.sampler(options);
+    let checked = 0;
+    for (let i = 1; i <= 10; i++) {
+      await page.click('#pg-step');
+      await page.waitForFunction((n) => (document.getElementById('pg-summary').dataset.generated ?? '').length === n || document.getElementById('pg-error').textContent !== '', i);
+      assert.equal(await page.textContent('#pg-error'), '');
+      const { logits } = await model.step(Int32Array.from(ids));
+      // The distribution of the Node sampler at this step, from a copy (samplerFromJSON), so that it does not move.
+      const copy = lk.samplerFromJSON(s.toJSON());
+      const { ids: kept, probs } = copy.distribution(logits);
+      copy.dispose();
+      const p = new Map(Array.from(kept, (id, k) => [id, probs[k]]));
+      const r = s.next(logits);
+      ids.push(r.token);
+      assert.equal(await generated(), model.decode(ids.slice(model.encode(prompt).length)), `step ${i}: the page drew Node's character`);
+      const rows = await page.$$eval('#pg-step-table tbody tr', (trs) => trs.map((tr) => [Number(tr.dataset.token), tr.cells[3].textContent]));
+      for (const [token, shown] of rows) {
+        assert.equal(shown, p.has(token) ? Math.log(p.get(token)).toFixed(4) : 'removed', `step ${i}, token ${token}`);
+        checked++;
+      }
+      assert.equal(await page.getAttribute('#pg-step', 'data-kept'), String(kept.length), `step ${i}: kept set size`);
+    }
+    s.dispose();
+    assert.ok(checked >= 60);
+    await setControl('pg-extra', '');
+  });
+}
+
+test('no console errors', () => assert.deepEqual(errors, []));
