@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels/classify_kernels.h"
+#include "kernels/kernels.h"
 #include "ops/rows.h"
 
 namespace lk {
@@ -33,7 +33,7 @@ float margin_of(size_t cols, const RowStats& s) {
 }  // namespace
 
 Status input_kind(const float* row, size_t cols, InputKind* kind) {
-  RowStats s = active_classify_kernels().row_stats(row, cols);
+  RowStats s = active_kernels().row_stats(row, cols);
   if (s.nan_index != SIZE_MAX) return Status::Error(StatusCode::kNaN, s.nan_index);
   *kind = cols == 0 ? InputKind::kLogits : kind_of(row, cols, s);
   return Status::Ok();
@@ -42,7 +42,7 @@ Status input_kind(const float* row, size_t cols, InputKind* kind) {
 Status diagnose(const float* x, size_t rows, size_t cols, int32_t* top, float* margin, float* entropy,
                 int32_t* kind, LogitSummary* summary) {
   if (rows > 0 && cols == 0) return Status::Error(StatusCode::kEmpty);
-  const ClassifyKernels& ck = active_classify_kernels();
+  const Kernels& ck = active_kernels();
   const Kernels& k = active_kernels();
   double count = 0, mean = 0, m2 = 0, nonfinite = 0;
   float lo = kInf, hi = -kInf;

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "kernels/classify_kernels.h"
+#include "kernels/kernels.h"
 
 namespace lk {
 namespace {
@@ -24,7 +24,7 @@ Status similarity(const float* queries, size_t nq, const float* docs, size_t n, 
   if (!(scale - scale == 0.0)) return Status::Error(StatusCode::kBadArgument);
   if (metric != Metric::kDot && metric != Metric::kCosine) return Status::Error(StatusCode::kBadArgument);
   if (dim == 0) return Status::Error(StatusCode::kEmpty);
-  const ClassifyKernels& ck = active_classify_kernels();
+  const Kernels& ck = active_kernels();
   const bool cosine = metric == Metric::kCosine;
   std::vector<float> sq(cosine ? n : 0);
   bool have_sq = false;

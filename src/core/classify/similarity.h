@@ -8,7 +8,7 @@
 //
 // queries: [nq × dim], docs: [n × dim], out: [nq × n], all row-major.
 // The dot products and squared norms are float32 sums with 16 partial sums
-// in a fixed order (classify_kernels.h), bit-identical on every backend;
+// in a fixed order (kernels/classify_generic.inc), bit-identical on every backend;
 // the scale and the cosine division are applied in float64 and rounded
 // once. Error bound: the usual float32 dot product,
 // |err| <= dim · 2^-24 · Σ|q_i·d_i| (times scale), plus 1 ULP.

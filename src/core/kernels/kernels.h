@@ -43,6 +43,37 @@ struct WeightScan {
   size_t below;       // entries below the grid (-inf included), given weight 0
 };
 
+// The sampler's mass grid (sampling/sampling_masses.h explains it): a weight
+// w in [0, 1] carries the integer mass round-to-nearest-even(w · 2^30), held
+// in float64, summed over blocks of kMassBlock weights.
+constexpr double kMassScale = 0x1p30;
+constexpr size_t kMassBlock = 64;
+inline double mass_of(float w) {
+  // Adding and removing 2^52 rounds a value in [0, 2^30] to an integer, nearest-even.
+  return (double(w) * kMassScale + 0x1p52) - 0x1p52;
+}
+
+// A row's first scan fused with a gather (sampling/sampling_threshold.h).
+struct ScanGather {
+  float max;
+  size_t nan_index;  // SIZE_MAX when none
+  size_t count;
+};
+
+// One pass over a row: the two largest values (as a multiset, so a tied
+// maximum gives second == max), the finite range and float64 moments of the
+// finite values. ±inf are counted in nonfinite and left out of the sums.
+struct RowStats {
+  float max;            // largest value, -inf for n = 0
+  float second;         // second largest (multiset), -inf when n < 2
+  float min_finite;     // +inf when no finite value
+  float max_finite;     // -inf when no finite value
+  double sum;           // Σ finite x, float64 lanes
+  double sum_sq;        // Σ finite x², float64 lanes
+  size_t nonfinite;     // number of ±inf
+  size_t nan_index;     // first NaN, or SIZE_MAX (the other fields are then unset)
+};
+
 struct Argmax {
   size_t index;       // first index of the maximum (SIZE_MAX for n = 0)
   float value;
@@ -67,6 +98,21 @@ struct Kernels {
   // out = sigmoid(x); returns the first NaN index or SIZE_MAX.
   size_t (*sigmoid)(const float* x, size_t n, float* out);
   Argmax (*argmax)(const float* x, size_t n);
+  // The sampler's loops (sampling_masses.h, sampling_threshold.h): integer
+  // results or exact sums, the same on every backend.
+  double (*block_masses)(const float* w, size_t n, double* blocks);
+  size_t (*gather_at_least)(const float* z, size_t n, float t, uint32_t* out);
+  size_t (*count_at_least)(const float* z, size_t n, float t);
+  ScanGather (*scan_max_gather_at_least)(const float* z, size_t n, float t, uint32_t* out);
+  // Classification, retrieval and diagnostics (classify_generic.inc).
+  // First i in [begin, n) with x[i] > thr or x[i] NaN; n when there is none.
+  // The selection scan of top-k: most vectors are rejected by one compare.
+  size_t (*next_above)(const float* x, size_t begin, size_t n, float thr);
+  // For j < n: dot[j] = q · d_j and (if sq is not null) sq[j] = d_j · d_j,
+  // with d_j = docs + j·dim. Float32 products and sums, 16 partial sums per
+  // output combined in a fixed order; each output depends only on its row.
+  void (*dot_rows)(const float* q, const float* docs, size_t n, size_t dim, float* dot, float* sq);
+  RowStats (*row_stats)(const float* x, size_t n);
   // x[t] = -inf where bit t % 32 of words[t / 32] is clear (a grammar's
   // bitmask, XGrammar's layout); all-set words are skipped.
   void (*apply_bitmask)(float* x, size_t n, const uint32_t* words);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "kernels/classify_kernels.h"
+#include "kernels/kernels.h"
 #include "ops/rows.h"
 #include "ops/scalar_math.h"
 
@@ -22,7 +22,7 @@ bool better(const Candidate& a, const Candidate& b) {
 
 // Selects the k best of one row into buf[0..k), sorted. Returns the row
 // offset of a NaN, or SIZE_MAX.
-size_t select_row(const float* row, size_t cols, size_t k, const ClassifyKernels& ck, std::vector<Candidate>& buf) {
+size_t select_row(const float* row, size_t cols, size_t k, const Kernels& ck, std::vector<Candidate>& buf) {
   const size_t cap = buf.size();
   size_t n = 0, i = 0;
   // Until the buffer first fills there is no threshold: everything is a candidate.
@@ -58,7 +58,7 @@ Status top_k(const float* x, size_t rows, size_t cols, size_t k, double t, int32
   if (rows == 0) return Status::Ok();
   if (cols == 0) return Status::Error(StatusCode::kEmpty);
   if (k < 1 || k > cols || cols > size_t(INT32_MAX)) return Status::Error(StatusCode::kBadArgument);
-  const ClassifyKernels& ck = active_classify_kernels();
+  const Kernels& ck = active_kernels();
   std::vector<Candidate> buf(std::min(cols, 2 * k + 64));
   for (size_t r = 0; r < rows; ++r) {
     const float* row = x + r * cols;

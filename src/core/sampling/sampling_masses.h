@@ -11,20 +11,13 @@
 #pragma once
 #include <cstddef>
 
+#include "kernels/kernels.h"  // kMassScale, kMassBlock, mass_of and the block_masses kernel
+
 namespace lk {
 
-constexpr double kMassScale = 0x1p30;
-
-inline double mass_of(float w) {
-  // Adding and removing 2^52 rounds a value in [0, 2^30] to an integer, nearest-even.
-  return (double(w) * kMassScale + 0x1p52) - 0x1p52;
-}
-
-constexpr size_t kMassBlock = 64;
-
-// Sums of q over blocks of 64 weights into blocks[0..ceil(n/64)); returns the total Q.
-// Vectorised; exact.
-double block_masses(const float* w, size_t n, double* blocks);
+// Sums of q over blocks of kMassBlock (64) weights into blocks[0..ceil(n/64));
+// returns the total Q. A kernel: vectorised, exact, the same on every backend.
+inline double block_masses(const float* w, size_t n, double* blocks) { return active_kernels().block_masses(w, n, blocks); }
 
 // The first position whose running mass exceeds target (0 <= target < Q).
 size_t draw_position(const float* w, const double* blocks, size_t n, double target);
