@@ -10,17 +10,17 @@
 #include "kernels/kernels.h"
 #include "kernels/vec_wasm.h"
 
+// The generic kernels in a namespace of their own, as the backends include them.
+namespace lk {
+namespace floor_backend {
+using namespace lk::vec_wasm;
+#include "kernels/kernels_generic.inc"
+}  // namespace floor_backend
+}  // namespace lk
+
 namespace {
 using namespace lk::vec_wasm;
-using lk::Argmax;
-using lk::Backend;
-using lk::ExpSums;
-using lk::Kernels;
-using lk::MaxScan;
-using lk::ShiftedExp;
-using lk::WeightScan;
-#include "kernels/kernels_generic.inc"
-
+using namespace lk::floor_backend;
 constexpr size_t kCapacity = size_t(1) << 18;
 alignas(16) float row[kCapacity];
 }  // namespace

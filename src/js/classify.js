@@ -1,7 +1,8 @@
 // Classification, multi-label, retrieval and logit diagnostics
 // (src/core/ops/topk.h, multilabel.h, similarity.h, diagnostics.h).
 import { checkNumber, checkOptions, checkTemperature, describe, optionKeys } from './errors.js';
-import { LogitBuffer, Status } from './logitkit.js';
+import { LogitBuffer } from './buffer.js';
+import { Status } from './logitkit.js';
 import { SLOTS } from './scratch.js';
 
 const SLOT = SLOTS.classify;

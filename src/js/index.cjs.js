@@ -1,6 +1,6 @@
 // CommonJS entry: the .wasm files sit beside this file.
 import { loadLogitkit, simdSupported } from './loader.js';
-import { LogitBuffer } from './logitkit.js';
+import { LogitBuffer } from './buffer.js';
 import { Logitkit } from './areas.js';
 
 /** Loads logitkit: the SIMD build where the engine supports it, else the baseline. */

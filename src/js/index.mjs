@@ -1,7 +1,7 @@
 // ESM entry: the .wasm files sit beside this file; bundlers see the
 // new URL(..., import.meta.url) pattern and emit them as assets.
 import { loadLogitkit, simdSupported } from './loader.js';
-import { LogitBuffer } from './logitkit.js';
+import { LogitBuffer } from './buffer.js';
 import { Logitkit } from './areas.js';
 
 const locations = {

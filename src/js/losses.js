@@ -1,7 +1,7 @@
 // Loss functions with PyTorch semantics (src/core/ops/losses.h): cross-entropy,
 // NLL, BCE with logits and KL divergence, from typed arrays.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
-import { LogitBuffer } from './logitkit.js';
+import { LogitBuffer } from './buffer.js';
 import { SLOTS } from './scratch.js';
 
 const SLOT = SLOTS.losses;

@@ -2,7 +2,8 @@
 // linear.h): softmax, log-softmax, logsumexp, entropy, argmax, sigmoid,
 // logit, exp, log and the LM head, as an area like the others.
 import { checkNumber, checkOptions, checkTemperature, optionKeys } from './errors.js';
-import { LogitBuffer, Status } from './logitkit.js';
+import { LogitBuffer } from './buffer.js';
+import { Status } from './logitkit.js';
 import { SLOTS } from './scratch.js';
 
 const SLOT = SLOTS.rows;

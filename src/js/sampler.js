@@ -2,10 +2,10 @@
 // exact, seeded with a counter-based generator. A Sampler owns wasm memory
 // (dispose() it); its state (history, RNG position) saves to plain JSON.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
-import { keepName, LogitBuffer } from './logitkit.js';
+import { disposeSymbol, LogitBuffer } from './buffer.js';
+import { keepName } from './logitkit.js';
 import { SLOTS } from './scratch.js';
 
-const disposeSymbol = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 // Options that are not scalars: their shapes are this wrapper's (they fill
 // the schema's token lists); the scalar options come from the schema.

@@ -2,7 +2,7 @@
 // ranks, top alternatives, entropy and perplexity of tokens that were given,
 // not sampled, without materialising a [T × V] output.
 import { checkNumber, checkOptions, checkTemperature, describe, optionKeys } from './errors.js';
-import { LogitBuffer } from './logitkit.js';
+import { LogitBuffer } from './buffer.js';
 import { SLOTS } from './scratch.js';
 
 const KEYS = {
