@@ -52,13 +52,17 @@ const CLEARED = { generated: '', chartPoints: 0, kept: '', stepRows: 0, lensRows
 // transform each module on its first request, which a built page never does.
 // The page yields to the browser before each chart it creates (charts.mjs
 // nextTask) and runs ONNX Runtime in a worker; its longest tasks measure
-// 50–90 ms here. On a shared 2-core host one load can still catch a scheduling
-// hiccup, so a load-and-generate is tried up to three times and one clean run
-// passes; a page whose start-up or generation holds the thread for over
-// 100 ms every time (as before the yields: 105–140 ms on every load) fails.
+// 50–90 ms here (the first reload after the server starts: up to 130 ms). On
+// a shared 2-core host one load can still catch a scheduling hiccup, so a
+// load-and-generate is tried up to five times and one clean run passes; a page
+// whose start-up or generation holds the thread for over 100 ms every time (as
+// before the yields: 105–140 ms on every load) fails.
 test('no main-thread task over 100 ms while the page loads and generates 64 characters', async () => {
+  // The observer works: a deliberate 150 ms task is recorded.
+  await page.evaluate(() => { const t0 = performance.now(); while (performance.now() - t0 < 150); });
+  await page.waitForFunction(() => window.lkLongTasks.some((t) => t.duration >= 140));
   const runs = [];
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     await page.reload();
     await status('model loaded');
     await setControl('pg-seed', 11);
@@ -70,7 +74,7 @@ test('no main-thread task over 100 ms while the page loads and generates 64 char
     runs.push(tasks);
     if (tasks.every((t) => t.duration <= 100)) return;
   }
-  assert.fail(`a main-thread task over 100 ms in each of 3 runs: ${JSON.stringify(runs)}`);
+  assert.fail(`a main-thread task over 100 ms in each of 5 runs: ${JSON.stringify(runs)}`);
 });
 
 test('Step and Run are disabled while a run is in progress; a second click starts nothing', async () => {
@@ -94,6 +98,28 @@ test('Reset clears the text, chart, kept set, step table and lens', async () => 
   await page.click('#pg-reset');
   assert.deepEqual(await outputs(), CLEARED);
   assert.equal(await page.textContent('#pg-text'), await page.inputValue('#pg-prompt'));
+});
+
+// [control, a new value, the value to put back]; the JSON-mode checkbox is toggled.
+const CONTROLS = [
+  ['pg-temperature', 1.2, 0.8], ['pg-topK', 10, null], ['pg-topP', 0.5, null], ['pg-minP', 0.1, null],
+  ['pg-repetition', 1.3, null], ['pg-seed', 99, null], ['pg-extra', '{"typicalP": 0.9}', ''], ['pg-prompt', 'Once', null],
+  ['pg-schema', '{"type": "object"}', null], ['pg-json', 'toggle', 'toggle'],
+];
+const toggle = (id) => page.$eval(`#${id}`, (el) => { el.checked = !el.checked; el.dispatchEvent(new Event('change')); });
+
+test('every playground control changed after a finished run clears the text, chart, kept set, step table and lens', async () => {
+  for (const [id, value, back] of CONTROLS) {
+    const old = id === 'pg-json' ? null : await page.inputValue(`#${id}`);
+    await page.fill('#pg-count', '8');
+    await page.click('#pg-run');
+    await status('done');
+    const before = await outputs();
+    assert.ok(before.chartPoints > 0 && before.stepRows > 0 && before.lensRows > 0 && before.generated.length === 8, `${id}: a run drew`);
+    if (value === 'toggle') await toggle(id); else await setControl(id, value);
+    assert.deepEqual(await outputs(), CLEARED, `${id} changed`);
+    if (back === 'toggle') await toggle(id); else await setControl(id, back ?? old);
+  }
 });
 
 test('a control changed during a run stops it, clears the outputs and takes effect', async () => {
