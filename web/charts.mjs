@@ -16,6 +16,13 @@ export const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 /** A colour of the current theme: a CSS custom property of :root, e.g. color('--bar-kept'). */
 export const color = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
+// On a narrow chart (a phone) titles and legend labels get smaller type, so
+// that a long title is not clipped at the canvas edge.
+const narrow = (ctx) => ctx.chart.width < 480;
+Chart.defaults.plugins.title.font = (ctx) => ({ size: narrow(ctx) ? 10 : 12, weight: 'bold' });
+Chart.defaults.plugins.legend.labels.font = (ctx) => ({ size: narrow(ctx) ? 10 : 12 });
+Chart.defaults.plugins.legend.labels.boxWidth = 30;
+
 function applyTheme() {
   Chart.defaults.color = color('--chart-ink');
   Chart.defaults.borderColor = color('--chart-grid');
