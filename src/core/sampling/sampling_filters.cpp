@@ -31,6 +31,16 @@ void note_raw_norm(const Candidates& c, StepContext& ctx) {
 // to 2^-22 of S, leaving them out keeps S within 2^-21 of the exact sum
 // (the weights themselves are shifted_exp's, <= 3 ULP).
 bool below_grid_negligible(const Candidates& c, double sum) { return double(c.below) * 0x1p-31 <= 0x1p-22 * sum; }
+
+// Whether most of a long row lies below the mass grid, from 64 evenly spaced
+// entries: then computing only the entries above it pays (ensure_weights,
+// weights_above_grid); otherwise the plain pass is cheaper.
+bool mostly_below_grid(const float* z, size_t n, const ShiftedExp& a) {
+  if (n < 4096) return false;
+  size_t under = 0;
+  for (size_t j = 0; j < 64; ++j) under += z[j * n / 64] + a.neg_m < a.grid;
+  return under >= 32;
+}
 }  // namespace
 
 void ensure_weights(Candidates& c, double t, StepContext& ctx) {
@@ -57,12 +67,8 @@ void ensure_weights(Candidates& c, double t, StepContext& ctx) {
   const ShiftedExp a = make_shifted_exp(m, t);
   // Skipping the tail below the grid pays when a stage will cut it before S
   // of the whole row is needed (StepContext::skip_below_grid) and when most
-  // of the row is there (64 evenly spaced entries say so); otherwise the
-  // plain pass is cheaper.
-  size_t under = 0;
-  if (ctx.skip_below_grid && c.n >= 4096)
-    for (size_t j = 0; j < 64; ++j) under += c.z[j * c.n / 64] + a.neg_m < a.grid;
-  if (under >= 32) {
+  // of the row is there.
+  if (ctx.skip_below_grid && mostly_below_grid(c.z, c.n, a)) {
     const WeightScan scan = k.sampler_weights(c.z, c.n, a, c.w);
     c.below = scan.below;
     c.w_sum = scan.sum;
@@ -260,12 +266,10 @@ float first_above_grid(const ShiftedExp& a) {
 // and only they are exponentiated; the rest would get weight 0 and be dropped.
 void weights_above_grid(Candidates& c, StepContext& ctx) {
   const double t = ctx.temperature;
-  if (!(c.w_valid && c.w_t == t) && !c.ids && c.z == ctx.row && c.n == ctx.vocab && c.n >= 4096 &&
-      ctx.row_max != kInf && ctx.row_max != -kInf) {
+  if (!(c.w_valid && c.w_t == t) && !c.ids && c.z == ctx.row && c.n == ctx.vocab && ctx.row_max != kInf &&
+      ctx.row_max != -kInf) {
     const ShiftedExp a = make_shifted_exp(ctx.row_max, t);
-    size_t under = 0;
-    for (size_t j = 0; j < 64; ++j) under += c.z[j * c.n / 64] + a.neg_m < a.grid;
-    if (under >= 32) {
+    if (mostly_below_grid(c.z, c.n, a)) {
       uint32_t* pos = ctx.ws.positions.data();
       const size_t live = gather_at_least(c.z, c.n, first_above_grid(a), pos);
       if (live >= ctx.min_keep) compact_positions(c, ctx, pos, live, [](size_t) { return true; });
