@@ -1,7 +1,7 @@
 // The benchmark suite itself, independent of where it runs: `bench/run.mjs`
 // runs it in Node, `bench/browser.mjs` in headless Chromium. Each case is
 // checked to produce a valid result before it is timed.
-import { measure, measureAsync, realisticLogits } from '../common/harness.mjs';
+import { measure, measureAsync, normalLogits, realisticLogits, uniforms } from '../common/harness.mjs';
 import * as plain from '../common/plain-js.mjs';
 import { transformersStep } from './peers.mjs';
 
@@ -29,9 +29,8 @@ export const OPS = {
 // step (one token 25 above a 2.5·N(0,1) bulk) and an uncertain one (top three
 // at +12, +11.5, +11 over the same bulk). Labels carry the nucleus size.
 export function shapedLogits(n) {
-  let s = 99;
-  const u = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
-  const bulk = () => { const x = new Float32Array(n); for (let i = 0; i < n; i++) x[i] = 2.5 * Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u()); return x; };
+  const u = uniforms(99);
+  const bulk = () => normalLogits(u, n, 2.5);
   const confident = bulk();
   confident[Math.floor(n / 3)] = 25;
   const uncertain = bulk();

@@ -19,11 +19,22 @@ export function measure(fn, { minSampleMs = 1, samples = 41, warmupMs = 50 } = {
 }
 
 // 3·N(0,1) logits with a few large spikes, from a fixed seed.
-export function realisticLogits(n, seed = 1) {
+// A seeded xorshift32 stream of uniforms in [0, 1).
+export function uniforms(seed) {
   let s = seed >>> 0 || 1;
-  const u = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+}
+
+// n draws of sigma·N(0, 1) (Box–Muller) from the stream u.
+export function normalLogits(u, n, sigma) {
   const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = 3 * Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());
+  for (let i = 0; i < n; i++) x[i] = sigma * Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());
+  return x;
+}
+
+export function realisticLogits(n, seed = 1) {
+  const u = uniforms(seed);
+  const x = normalLogits(u, n, 3);
   for (let k = 0; k < 8; k++) x[Math.floor(u() * n)] = 12 + 4 * u();
   return x;
 }
