@@ -38,7 +38,7 @@ const table = [
   '',
   `Stages for \`order\`: ${schema.stages.map((s) => `\`${s}\``).join(', ')}; presets: ` +
     Object.entries(schema.orders).map(([name, list]) => `\`'${name}'\` (${list.join(' → ')})`).join(', ') + '.' +
-    (schema.selectors.length ? ` Selectors (they pick the token after the stages; one at a time, not with mirostat): ${schema.selectors.map((s) => `\`${s}\``).join(', ')}.` : ''),
+    (schema.selectors.length ? ` Selectors (they pick the token after the stages, or instead of them as mirostat does; one at a time): ${schema.selectors.map((s) => `\`${s}\``).join(', ')}.` : ''),
   END,
 ].join('\n');
 

@@ -1,6 +1,5 @@
 // Sampler state across steps: the session's save/restore round trip,
-// batches whose rows do not depend on each other, mirostat's truncation and
-// mu update, and speculative-decoding acceptance (chi-square of the emitted
+// batches whose rows do not depend on each other, and speculative-decoding acceptance (chi-square of the emitted
 // token against the target distribution, false-failure rate 1e-3 per test).
 #include <doctest/doctest.h>
 
@@ -182,50 +181,6 @@ TEST_CASE("sampler batch: each row equals its own single-row step, whatever the 
   lk::Status st = lk::sample_batch(x.data(), rows, v, cfg, fresh().data(), ws, out.data());
   CHECK(st.code == lk::StatusCode::kNaN);
   CHECK(st.index == 2 * v + 7);
-}
-
-TEST_CASE("sampler mirostat: v2 keeps surprise <= mu and updates mu; v1 uses the Zipf estimate of k") {
-  lk::SamplerWorkspace ws;
-  SUBCASE("v2") {
-    Lcg g{4};
-    const std::vector<float> base = normal_row(g, 500, 2.0);
-    lk::SamplerConfig cfg;
-    cfg.mirostat = 2;
-    cfg.mirostat_tau = 3;
-    cfg.mirostat_eta = 0.2;
-    lk::SequenceState seq;
-    seq.rng = {11, 0, 0};
-    for (int step = 0; step < 20; ++step) {
-      const double mu = std::isnan(seq.mirostat_mu) ? 2 * cfg.mirostat_tau : seq.mirostat_mu;
-      // Expected kept set: p >= 2^-mu under softmax of the row (at least the top token).
-      double m = -INFINITY, s = 0;
-      for (float z : base) m = std::max(m, double(z));
-      for (float z : base) s += std::exp(z - m);
-      size_t expect = 0;
-      for (float z : base) expect += std::exp(z - m) / s >= std::pow(2.0, -mu);
-      std::vector<float> x = base;
-      lk::SampleResult r;
-      REQUIRE(lk::sample_logits(x.data(), x.size(), cfg, seq, ws, &r).ok());
-      CHECK(r.candidates == std::max<size_t>(expect, 1));
-      CHECK(std::fabs(seq.mirostat_mu - (mu - cfg.mirostat_eta * (-r.logprob / std::log(2.0) - cfg.mirostat_tau))) < 1e-12);
-    }
-  }
-  SUBCASE("v1") {
-    const size_t v = 1000;
-    const double s = 1.5;
-    std::vector<float> zipf(v);
-    for (size_t i = 0; i < v; ++i) zipf[i] = float(-s * std::log(double(i + 1)));
-    lk::SamplerConfig cfg;
-    cfg.mirostat = 1;
-    cfg.mirostat_tau = 5;
-    lk::SequenceState seq;
-    lk::SampleResult r;
-    std::vector<float> x = zipf;
-    REQUIRE(lk::sample_logits(x.data(), v, cfg, seq, ws, &r).ok());
-    const double mu = 2 * cfg.mirostat_tau, eps = s - 1;
-    const double k = std::pow(eps * std::pow(2.0, mu) / (1 - std::pow(double(v), -eps)), 1 / s);  // 65.4
-    CHECK(r.candidates == size_t(k));
-  }
 }
 
 TEST_CASE("sampler speculative: emitted tokens follow the target distribution (chi-square, 1e-3)") {

@@ -115,11 +115,13 @@ Status validate_sampler_options(const SamplerConfig& cfg) {
     for (size_t k = 0; k < own.size; ++k, ++at)
       if (!option_accepts(own.data[k], values[k])) return Status::Error(S::kBadOption, at);
   }
-  // One selector picks the token: mirostat, or a registered one (which then
-  // names its first option in the error).
+  // One selector picks the token: a second enabled one names its first own
+  // option in the error (or, with none, the option named as the stage).
   const size_t selector = enabled_selector(cfg);
-  if (selector != SIZE_MAX && cfg.mirostat != 0) {
-    return Status::Error(S::kBadOption, size_t(sampler_option_index(sampler_stages().data[selector]->options.data[0].name)));
+  const size_t second = selector == SIZE_MAX ? SIZE_MAX : enabled_selector(cfg, selector + 1);
+  if (second != SIZE_MAX) {
+    const SamplerStageInterface& s = *sampler_stages().data[second];
+    return Status::Error(S::kBadOption, size_t(sampler_option_index(s.options.size ? s.options.data[0].name : s.name)));
   }
   return check_order(cfg);
 }
@@ -162,16 +164,11 @@ Status validate_sampler_config(const SamplerConfig& cfg, size_t vocab) {
 }
 
 namespace {
-constexpr double kLn2 = 0.69314718055994530942;
-
-double mirostat_mu(const SamplerConfig& cfg, const SequenceState& seq) {
-  return seq.mirostat_mu == seq.mirostat_mu ? seq.mirostat_mu : 2 * cfg.mirostat_tau;
-}
-
 // k when the stage chain opens with top-k (the first enabled stage) and
 // top_positions would pre-select its head with a sampled threshold; else 0.
 size_t opening_top_k(const SamplerConfig& cfg, size_t vocab) {
-  if (cfg.mirostat != 0) return 0;
+  const size_t selector = enabled_selector(cfg);
+  if (selector != SIZE_MAX && sampler_stages().data[selector]->replaces_filters) return 0;
   const SamplerStage* order = cfg.order.size ? cfg.order.data : kDefaultOrder;
   const size_t stages = cfg.order.size ? cfg.order.size : kStageCount;
   for (size_t s = 0; s < stages; ++s) {
@@ -193,24 +190,32 @@ struct Selection {
   std::vector<double> state;
 
   explicit Selection(const SamplerConfig& cfg, const SequenceState& seq) {
-    if (cfg.mirostat != 0) return;
     stage = enabled_selector(cfg);
     if (stage == SIZE_MAX) return;
     stage_option_values(cfg, stage, own);
     const SamplerStageInterface& s = *sampler_stages().data[stage];
     const size_t at = stage_slots(stage).state;
     if (s.state_size == 0) return;
-    if (seq.stage_state.size() == stage_state_size() && seq.stage_state[at] == seq.stage_state[at]) {
+    // NaN is unset: a new sequence's state.
+    if (s.state_field && seq.*s.state_field == seq.*s.state_field) {
+      state.assign(1, seq.*s.state_field);
+    } else if (!s.state_field && seq.stage_state.size() == stage_state_size() &&
+               seq.stage_state[at] == seq.stage_state[at]) {
       state.assign(seq.stage_state.begin() + long(at), seq.stage_state.begin() + long(at + s.state_size));
     } else {
       state.assign(s.state_size, 0.0);
-      s.reset(own, state.data());
+      s.reset(cfg, own, state.data());
     }
     if (s.observe) s.observe(own, state.data(), seq);
   }
   const SamplerStageInterface& interface() const { return *sampler_stages().data[stage]; }
+  bool replaces_filters() const { return stage != SIZE_MAX && interface().replaces_filters; }
   void commit(SequenceState& seq) const {
     if (state.empty()) return;
+    if (interface().state_field) {
+      seq.*interface().state_field = state[0];
+      return;
+    }
     if (seq.stage_state.size() != stage_state_size()) seq.stage_state.assign(stage_state_size(), __builtin_nan(""));
     std::copy(state.begin(), state.end(), seq.stage_state.begin() + long(stage_slots(stage).state));
   }
@@ -261,8 +266,7 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
   ctx.min_keep = cfg.min_keep > 1 ? size_t(cfg.min_keep) : 1;
   // Stages that keep no zero-mass token (but for min_keep): the row's weights
   // need not compute the tail below the mass grid, which they drop.
-  ctx.skip_below_grid = cfg.mirostat != 0 || cfg.top_k > 0 || cfg.top_p < 1 || cfg.min_p > 0 || cfg.epsilon > 0 ||
-                        cfg.eta > 0 || cfg.typical_p < 1 || cfg.top_n_sigma > 0;
+  ctx.skip_below_grid = zero_mass_dropped(cfg);
   ctx.vocab = vocab;
   *bits53 = seq.rng.next_bits53();
   ctx.u_aux = seq.rng.next_uniform();
@@ -274,12 +278,9 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
     // Greedy: the first maximum alone is the final distribution.
     const uint32_t first = uint32_t(top.index);
     compact_positions(c, ctx, &first, 1, [](size_t) { return true; });
-  } else if (cfg.mirostat != 0) {
-    filter_stage(SamplerStage::kTemperature).filter(c, ctx, nullptr);
-    mirostat_filter(c, ctx, mirostat_mu(cfg, seq));
   } else {
     const SamplerStage* order = cfg.order.size ? cfg.order.data : kDefaultOrder;
-    const size_t stages = cfg.order.size ? cfg.order.size : kStageCount;
+    const size_t stages = selection->replaces_filters() ? 0 : cfg.order.size ? cfg.order.size : kStageCount;
     for (size_t s = 0; s < stages; ++s) filter_stage(order[s]).filter(c, ctx, nullptr);
     if (selection->stage != SIZE_MAX) {
       selection->interface().select(c, ctx, selection->own, selection->state.empty() ? nullptr : selection->state.data());
@@ -351,12 +352,6 @@ Status sample_logits_checked(float* logits, size_t vocab, const SamplerConfig& c
   size_t chosen = 0;
   st = draw_token(c, ctx.temperature, bits53, ctx, &chosen);
   if (!st.ok()) return st;
-  // Greedy bypasses the selector, which keeps its state (as mirostat keeps mu).
-  if (selection.stage != SIZE_MAX && !(is_greedy_temperature(cfg.temperature) && cfg.dynatemp_range == 0)) {
-    const SamplerStageInterface& s = selection.interface();
-    if (s.picked) s.picked(c, chosen, ctx, selection.own, selection.state.data(), seq);
-    selection.commit(seq);
-  }
   *out = SampleResult();
   const double t = ctx.temperature;
   out->token = c.id(chosen);
@@ -364,9 +359,11 @@ Status sample_logits_checked(float* logits, size_t vocab, const SamplerConfig& c
   out->candidates = count_at_least(c.z, c.n, -__FLT_MAX__);
   weights_sum(c, ctx);
   out->logprob = final_logprob(c, chosen, t);
-  if (cfg.mirostat != 0 && !is_greedy_temperature(cfg.temperature)) {
-    const double surprise = -out->logprob / kLn2;
-    seq.mirostat_mu = mirostat_mu(cfg, seq) - cfg.mirostat_eta * (surprise - cfg.mirostat_tau);
+  // Greedy bypasses the selector, which keeps its state (as mirostat keeps mu).
+  if (selection.stage != SIZE_MAX && !(is_greedy_temperature(cfg.temperature) && cfg.dynatemp_range == 0)) {
+    const SamplerStageInterface& s = selection.interface();
+    if (s.picked) s.picked(c, chosen, out->logprob, ctx, selection.own, selection.state.data(), seq);
+    selection.commit(seq);
   }
   if (cfg.compute_entropy) out->entropy = candidates_entropy(c, t);
 

@@ -14,6 +14,7 @@ namespace lk {
   X(kEtaStage)            \
   X(kXtcStage)            \
   X(kTemperatureStage)    \
+  X(kMirostatStage)       \
   X(kAdaptivePStage)
 
 #define LK_DECLARE(id) extern const SamplerStageInterface id;
@@ -35,7 +36,7 @@ struct Layout {
     for (size_t s = 0; s < kStageTotal; ++s) {
       slots[s] = {options, state};
       options += kStages[s]->options.size;
-      state += kStages[s]->state_size;
+      if (!kStages[s]->state_field) state += kStages[s]->state_size;
     }
     if (options > kMaxStageOptions) __builtin_trap();  // raise kMaxStageOptions in sampler.h
   }
@@ -62,13 +63,23 @@ void stage_option_values(const SamplerConfig& cfg, size_t stage, double* out) {
   }
 }
 
-size_t enabled_selector(const SamplerConfig& cfg) {
+size_t enabled_selector(const SamplerConfig& cfg, size_t from) {
   double own[kMaxStageOptions];
-  for (size_t s = kStageCount; s < kStageTotal; ++s) {
+  for (size_t s = from; s < kStageTotal; ++s) {
     stage_option_values(cfg, s, own);
     if (kStages[s]->enabled(cfg, own)) return s;
   }
   return SIZE_MAX;
+}
+
+bool zero_mass_dropped(const SamplerConfig& cfg) {
+  double own[kMaxStageOptions];
+  for (size_t s = 0; s < kStageTotal; ++s) {
+    if (!kStages[s]->drops_zero_mass) continue;
+    stage_option_values(cfg, s, own);
+    if (kStages[s]->enabled(cfg, own)) return true;
+  }
+  return false;
 }
 
 }  // namespace lk

@@ -2,7 +2,8 @@
 // each stage is one struct of functions, and the registry
 // (sampler_stages.cpp) lists them. The chain runs the enabled filters in the
 // configured order, then the enabled selector (or the plain draw) picks the
-// token. A stage declares its options (they join the sampler schema that
+// token; a selector may replace the filters (mirostat, as llama.cpp's common
+// sampler runs it). A stage declares its options (they join the sampler schema that
 // sampler_options.h exports, and reach the stage through
 // SamplerConfig::stage_options) and its per-sequence state (kept in
 // SequenceState::stage_state and saved with it).
@@ -33,14 +34,26 @@ struct SamplerStageInterface {
   // drawn from; `state` is this sequence's state, already observed.
   void (*select)(Candidates& c, StepContext& ctx, const double* own, double* state);
   // Selectors with state: the state of a new sequence.
-  void (*reset)(const double* own, double* state);
+  void (*reset)(const SamplerConfig& cfg, const double* own, double* state);
   // At the start of each step: learn from the history (e.g. the token that was
   // accepted after the last pick). Nothing is called at accept time, so
   // SequenceState stays plain data.
   void (*observe)(const double* own, double* state, const SequenceState& seq);
-  // After the draw (candidate `chosen` of c): remember what the next observe() needs.
-  void (*picked)(const Candidates& c, size_t chosen, StepContext& ctx, const double* own, double* state,
-                 const SequenceState& seq);
+  // After the draw (candidate `chosen` of c, whose log-probability under the
+  // final distribution is `logprob`): update the state, or remember what the
+  // next observe() needs.
+  void (*picked)(const Candidates& c, size_t chosen, double logprob, StepContext& ctx, const double* own,
+                 double* state, const SequenceState& seq);
+  // Selectors: run instead of the filters (the selector applies what it
+  // needs of them itself).
+  bool replaces_filters = false;
+  // Keeps no token of zero mass (but for min_keep): while such a stage is
+  // enabled, the row's weights need not compute the tail below the mass grid.
+  bool drops_zero_mass = false;
+  // A selector whose state (state_size 1) predates the pooled stage state
+  // keeps it in its own SequenceState field, saved under its own JSON key
+  // (mirostat's mu, "mirostatMu"); nullptr: in SequenceState::stage_state.
+  double SequenceState::*state_field = nullptr;
 };
 
 // Every stage: the filters first, in SamplerStage order, then the selectors.
@@ -54,11 +67,14 @@ struct StageSlots {
   size_t state;    // first index into SequenceState::stage_state
 };
 StageSlots stage_slots(size_t stage);
-// Σ state_size over every stage.
+// Σ state_size over the stages whose state is in SequenceState::stage_state.
 size_t stage_state_size();
 // The stage's own option values (declared defaults where cfg leaves them unset).
 void stage_option_values(const SamplerConfig& cfg, size_t stage, double* out);
-// The enabled selector, or SIZE_MAX (the plain draw).
-size_t enabled_selector(const SamplerConfig& cfg);
+// The first enabled selector registered at or after `from`, or SIZE_MAX (the plain draw).
+size_t enabled_selector(const SamplerConfig& cfg, size_t from = kStageCount);
+// Whether an enabled stage (a filter, wherever the order puts it, or the
+// selector) keeps no zero-mass token: StepContext::skip_below_grid.
+bool zero_mass_dropped(const SamplerConfig& cfg);
 
 }  // namespace lk

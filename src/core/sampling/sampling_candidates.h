@@ -157,8 +157,5 @@ void process_logits(float* logits, size_t vocab, const SamplerConfig& cfg, const
 void apply_dry(float* logits, const SamplerConfig& cfg, const std::vector<int32_t>& history,
                SamplerWorkspace::Impl& ws);
 
-// Mirostat (sampler.h): narrows c at ctx.temperature given mu.
-void mirostat_filter(Candidates& c, StepContext& ctx, double mu);
-
 
 }  // namespace lk

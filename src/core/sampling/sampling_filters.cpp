@@ -433,20 +433,22 @@ void temperature(Candidates& c, StepContext& ctx) {
 }  // namespace
 
 // The filters behind the stage interface (sampler_stages.h); their options
-// are SamplerConfig fields, so they declare none of their own.
-#define LK_FILTER(id, label, fn, is_enabled)                                                       \
+// are SamplerConfig fields, so they declare none of their own. `narrows`:
+// the stage keeps no zero-mass token (SamplerStageInterface::drops_zero_mass).
+#define LK_FILTER(id, label, fn, is_enabled, narrows)                                              \
   extern const SamplerStageInterface id = {                                                       \
-      label, {}, 0, [](const SamplerConfig& cfg, const double*) -> bool { return is_enabled; },    \
-      [](Candidates& c, StepContext& ctx, const double*) { fn(c, ctx); }, nullptr, nullptr, nullptr, nullptr};
-LK_FILTER(kTopKStage, "topK", top_k, cfg.top_k > 0)
-LK_FILTER(kTopPStage, "topP", top_p, cfg.top_p < 1)
-LK_FILTER(kMinPStage, "minP", min_p, cfg.min_p > 0)
-LK_FILTER(kTypicalPStage, "typicalP", typical_p, cfg.typical_p < 1)
-LK_FILTER(kTopNSigmaStage, "topNSigma", top_n_sigma, cfg.top_n_sigma > 0)
-LK_FILTER(kEpsilonStage, "epsilon", epsilon, cfg.epsilon > 0)
-LK_FILTER(kEtaStage, "eta", eta, cfg.eta > 0)
-LK_FILTER(kXtcStage, "xtc", xtc, cfg.xtc_probability > 0 && cfg.xtc_threshold <= 0.5)
-LK_FILTER(kTemperatureStage, "temperature", temperature, cfg.temperature != 1.0 || cfg.dynatemp_range > 0)
+      label,   {},      0, [](const SamplerConfig& cfg, const double*) -> bool { return is_enabled; }, \
+      [](Candidates& c, StepContext& ctx, const double*) { fn(c, ctx); },                          \
+      nullptr, nullptr, nullptr, nullptr, false, narrows};
+LK_FILTER(kTopKStage, "topK", top_k, cfg.top_k > 0, true)
+LK_FILTER(kTopPStage, "topP", top_p, cfg.top_p < 1, true)
+LK_FILTER(kMinPStage, "minP", min_p, cfg.min_p > 0, true)
+LK_FILTER(kTypicalPStage, "typicalP", typical_p, cfg.typical_p < 1, true)
+LK_FILTER(kTopNSigmaStage, "topNSigma", top_n_sigma, cfg.top_n_sigma > 0, true)
+LK_FILTER(kEpsilonStage, "epsilon", epsilon, cfg.epsilon > 0, true)
+LK_FILTER(kEtaStage, "eta", eta, cfg.eta > 0, true)
+LK_FILTER(kXtcStage, "xtc", xtc, cfg.xtc_probability > 0 && cfg.xtc_threshold <= 0.5, false)
+LK_FILTER(kTemperatureStage, "temperature", temperature, cfg.temperature != 1.0 || cfg.dynatemp_range > 0, false)
 #undef LK_FILTER
 
 }  // namespace lk

@@ -40,7 +40,7 @@ const SamplerOption kOptions[] = {
      LK_DOC("Adaptive-p: EMA decay over the picked tokens (history ≈ 1 / (1 − decay) tokens)."), nullptr, nullptr, 0.9},
 };
 
-void reset(const double* own, double* s) {
+void reset(const SamplerConfig&, const double* own, double* s) {
   s[kWeightedSum] = own[kTarget] / (1 - own[kDecay]);
   s[kTotalWeight] = 1 / (1 - own[kDecay]);
   s[kPendingAt] = -1;
@@ -76,7 +76,8 @@ void select(Candidates& c, StepContext& ctx, const double* own, double* s) {
   ctx.temperature = 1.0;
 }
 
-void picked(const Candidates& c, size_t chosen, StepContext& ctx, const double*, double* s, const SequenceState& seq) {
+void picked(const Candidates& c, size_t chosen, double, StepContext& ctx, const double*, double* s,
+            const SequenceState& seq) {
   s[kPendingAt] = double(seq.history.size());
   s[kPendingToken] = double(c.id(chosen));
   s[kPendingProb] = double(ctx.ws.head_w[chosen]);  // its original p, kept there by select()

@@ -1,10 +1,15 @@
 // Mirostat v1 and v2 (Basu et al. 2021; llama.cpp `mirostat`,
-// `mirostat_v2`): the truncation before the draw. The mu update after the
-// draw is in sampler.cpp, which knows the drawn token's probability.
+// `mirostat_v2`; semantics in sampler.h): a selector that replaces the
+// filters, as llama.cpp's common sampler runs it. The temperature stage, then
+// the truncation by mu; after the draw mu -= eta·(surprise − tau). Its options
+// are SamplerConfig fields (mirostat, mirostat_tau, mirostat_eta,
+// mirostat_m); its state, mu, is SequenceState::mirostat_mu (saved as
+// "mirostatMu"), NaN until the first step starts it at 2·tau.
 #include <algorithm>
 #include <functional>
 
-#include "sampling/sampling_candidates.h"
+#include "sampling/sampler_stages.h"
+#include "ops/rows.h"
 #include "ops/scalar_math.h"
 
 namespace lk {
@@ -51,12 +56,29 @@ void mirostat_v1(Candidates& c, StepContext& ctx, double mu) {
   }
   keep_top(c, k, ctx);
 }
+
+void select(Candidates& c, StepContext& ctx, const double*, double* mu) {
+  filter_stage(SamplerStage::kTemperature).filter(c, ctx, nullptr);
+  ensure_weights(c, ctx.temperature, ctx);
+  if (ctx.cfg.mirostat == 2) mirostat_v2(c, ctx, *mu);
+  else mirostat_v1(c, ctx, *mu);
+}
+
+void reset(const SamplerConfig& cfg, const double*, double* mu) { *mu = 2 * cfg.mirostat_tau; }
+
+void picked(const Candidates&, size_t, double logprob, StepContext& ctx, const double*, double* mu,
+            const SequenceState&) {
+  const SamplerConfig& cfg = ctx.cfg;
+  // A step at base temperature 0 keeps mu, dynamic temperature or not.
+  if (is_greedy_temperature(cfg.temperature)) return;
+  const double surprise = -logprob / kLn2;
+  *mu = *mu - cfg.mirostat_eta * (surprise - cfg.mirostat_tau);
+}
 }  // namespace
 
-void mirostat_filter(Candidates& c, StepContext& ctx, double mu) {
-  ensure_weights(c, ctx.temperature, ctx);
-  if (ctx.cfg.mirostat == 2) mirostat_v2(c, ctx, mu);
-  else mirostat_v1(c, ctx, mu);
-}
+extern const SamplerStageInterface kMirostatStage = {
+    "mirostat", {}, 1, [](const SamplerConfig& cfg, const double*) { return cfg.mirostat != 0; },
+    nullptr, select, reset, nullptr, picked,
+    /*replaces_filters=*/true, /*drops_zero_mass=*/true, &SequenceState::mirostat_mu};
 
 }  // namespace lk
