@@ -120,3 +120,28 @@ TEST_CASE("top_k: bad input is a named status") {
   CHECK(lk::top_k(x, 2, 3, 1, -1.0, idx, val, nullptr).code == lk::StatusCode::kBadTemperature);
   CHECK(lk::top_k(x, 0, 3, 1, 1.0, idx, val, nullptr).ok());
 }
+
+TEST_CASE("top_k: the first NaN of a long row is reported, whichever path the selection takes") {
+  // Rows of 64 and 5000 with k <= n/16 go through the sampled threshold and
+  // the gather (NaN in the sample or not, above or below the threshold);
+  // k = n/2 takes the whole-row selection.
+  Rng g{9};
+  for (size_t cols : {size_t(64), size_t(5000)}) {
+    for (size_t k : {size_t(1), cols / 16, cols / 2}) {
+      for (int c = 0; c < 12; ++c) {
+        std::vector<float> x = g.normals(2 * cols, 3);
+        const size_t first = cols + size_t(g.uniform() * double(cols - 1));  // row 1
+        x[first] = NAN;
+        if (c % 3 == 1 && first + 1 < x.size()) x[first + 1 + size_t(g.uniform() * double(x.size() - first - 1))] = NAN;
+        if (c % 3 == 2) x[cols + (first - cols) / 64 * 64] = NAN;  // a sampled position, maybe before `first`
+        size_t want = cols;
+        while (x[want] == x[want]) ++want;
+        std::vector<int32_t> idx(2 * k);
+        std::vector<float> val(2 * k);
+        const lk::Status s = lk::top_k(x.data(), 2, cols, k, 1.0, idx.data(), val.data(), nullptr);
+        CHECK(s.code == lk::StatusCode::kNaN);
+        CHECK(s.index == want);
+      }
+    }
+  }
+}

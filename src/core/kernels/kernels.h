@@ -53,7 +53,7 @@ inline double mass_of(float w) {
   return (double(w) * kMassScale + 0x1p52) - 0x1p52;
 }
 
-// A row's first scan fused with a gather (sampling/sampling_threshold.h).
+// A row's first scan fused with a gather (ops/select.h).
 struct ScanGather {
   float max;
   size_t nan_index;  // SIZE_MAX when none
@@ -98,16 +98,13 @@ struct Kernels {
   // out = sigmoid(x); returns the first NaN index or SIZE_MAX.
   size_t (*sigmoid)(const float* x, size_t n, float* out);
   Argmax (*argmax)(const float* x, size_t n);
-  // The sampler's loops (sampling_masses.h, sampling_threshold.h): integer
+  // The sampler's loops (sampling_masses.h, ops/select.h): integer
   // results or exact sums, the same on every backend.
   double (*block_masses)(const float* w, size_t n, double* blocks);
   size_t (*gather_at_least)(const float* z, size_t n, float t, uint32_t* out);
   size_t (*count_at_least)(const float* z, size_t n, float t);
   ScanGather (*scan_max_gather_at_least)(const float* z, size_t n, float t, uint32_t* out);
   // Classification, retrieval and diagnostics (classify_generic.inc).
-  // First i in [begin, n) with x[i] > thr or x[i] NaN; n when there is none.
-  // The selection scan of top-k: most vectors are rejected by one compare.
-  size_t (*next_above)(const float* x, size_t begin, size_t n, float thr);
   // For j < n: dot[j] = q · d_j and (if sq is not null) sq[j] = d_j · d_j,
   // with d_j = docs + j·dim. Float32 products and sums, 16 partial sums per
   // output combined in a fixed order; each output depends only on its row.

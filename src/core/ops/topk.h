@@ -1,6 +1,6 @@
 // Top-k classes of each row of a row-major [rows × cols] logit matrix, with
-// their softmax probabilities, found by one O(cols) selection pass (no sort
-// of the row).
+// their softmax probabilities, found by the sampler's exact selection
+// (ops/select.h top_k_positions; no sort of the row).
 //
 // Order: descending logit; equal logits by lower index first (so the result
 // is exactly the first k of a stable descending sort). -inf entries are
@@ -15,10 +15,10 @@
 // (T = 0 or a +inf maximum: the maxima share the mass). The order and the
 // indices never depend on T.
 //
-// Cost: O(cols) per row: a vector compare rejects most of the row against
-// the current k-th value; candidates go to a buffer of 2k + 64 entries that
-// is cut back to k by nth_element whenever it fills (O(k) per cut, at most
-// cols / (k + 64) cuts). Worst case (ascending rows) stays O(cols), no sort cliff.
+// Cost: O(cols) per row: a scan for NaN, then top_k_positions (for a long
+// row and a short head, a gather above a sampled threshold and a radix
+// select among the gathered; otherwise a radix select over the row), then a
+// sort of the k.
 #pragma once
 #include <cstddef>
 #include <cstdint>

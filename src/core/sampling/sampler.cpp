@@ -8,7 +8,6 @@
 #include "sampling/sampler_options.h"
 #include "sampling/sampler_stages.h"
 #include "sampling/sampling_masses.h"
-#include "sampling/sampling_threshold.h"
 #include "ops/scalar_math.h"
 
 namespace lk {

@@ -4,11 +4,11 @@
 // Cost: O(V + history) per step whatever k, p or the shape of the
 // distribution (history-dependent masks add O(history · (n-gram size + DRY
 // breakers)) and the bad words' total length). No sort of the vocabulary
-// anywhere: ranked cuts use the exact radix selection of sampling_select.h,
+// anywhere: ranked cuts use the exact radix selection of ops/select.h,
 // so every kept set is the one sort-then-cut gives with ties broken by the
 // lower token id. On long rows, top-k, top-p and the top alternatives first
 // gather the entries above a threshold guessed from a fixed sample and
-// checked exactly (sampling_threshold.h): a speed-up that never changes a
+// checked exactly (ops/select.h): a speed-up that never changes a
 // result, with the full selection as fallback.
 //
 // ---- The pipeline ---------------------------------------------------------

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "sampling/sampler.h"
-#include "sampling/sampling_select.h"
+#include "ops/select.h"
 
 namespace lk {
 
@@ -137,10 +137,9 @@ void compact(Candidates& c, StepContext& ctx, Keep keep) {
   compact_positions(c, ctx, nullptr, c.n, keep);
 }
 // Positions (ascending) of the first `count` of z[0..n) in rank order
-// (logit desc, ties lower id), into ws.positions; returns how many.
+// (logit desc, ties lower id), into ws.positions; returns how many
+// (ops/select.h top_k_positions with the workspace's scratch).
 size_t top_positions(const float* z, size_t n, size_t count, SamplerWorkspace::Impl& ws);
-// Whether top_positions(z, n, count) pre-selects with a sampled threshold.
-inline bool uses_sampled_threshold(size_t n, size_t count) { return n >= 4096 && count <= n / 16; }
 // Among g gathered positions (ws.positions) of z, the `count` best in rank
 // order's prefix, kept in ascending position order in ws.positions; returns how many.
 size_t select_gathered(const float* z, size_t g, size_t count, SamplerWorkspace::Impl& ws);

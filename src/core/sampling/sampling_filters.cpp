@@ -1,6 +1,6 @@
 // The stages of the sampler chain (semantics and peers in sampler.h). Each
 // works on the candidate list in O(n): thresholds by one pass, ranked cuts by
-// the exact radix selection of sampling_select.h.
+// the exact radix selection of ops/select.h.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -10,7 +10,6 @@
 #include "sampling/sampler_stages.h"
 #include "sampling/sampling_candidates.h"
 #include "sampling/sampling_masses.h"
-#include "sampling/sampling_threshold.h"
 #include "ops/scalar_math.h"
 
 namespace lk {
@@ -125,35 +124,11 @@ void keep_cut(Candidates& c, const PrefixCut& cut, StepContext& ctx) {
 }
 
 size_t select_gathered(const float* z, size_t g, size_t count, SamplerWorkspace::Impl& ws) {
-  uint32_t* pos = ws.positions.data();
-  uint32_t* keys = ws.keys.data();
-  for (size_t j = 0; j < g; ++j) keys[j] = rank_key_desc(z[pos[j]]);
-  const PrefixCut cut = ws.selector.by_count(keys, g, count);
-  size_t ties_seen = 0, m = 0;
-  for (size_t j = 0; j < g; ++j)
-    if (cut.keeps(keys[j], ties_seen)) pos[m++] = pos[j];
-  return m;
+  return top_k_of_gathered(z, ws.positions.data(), g, count, ws.keys.data(), ws.selector);
 }
 
 size_t top_positions(const float* z, size_t n, size_t count, SamplerWorkspace::Impl& ws) {
-  uint32_t* pos = ws.positions.data();
-  uint32_t* keys = ws.keys.data();
-  if (count >= n) {
-    for (size_t i = 0; i < n; ++i) pos[i] = uint32_t(i);
-    return n;
-  }
-  // A long row and a short head: select among the entries above a sampled
-  // threshold when there are enough of them (the exact answer either way).
-  if (uses_sampled_threshold(n, count)) {
-    const size_t g = gather_at_least(z, n, sample_threshold(z, n, count, ws.sample), pos);
-    if (g >= count) return select_gathered(z, g, count, ws);
-  }
-  for (size_t i = 0; i < n; ++i) keys[i] = rank_key_desc(z[i]);
-  const PrefixCut cut = ws.selector.by_count(keys, n, count);
-  size_t ties_seen = 0, m = 0;
-  for (size_t i = 0; i < n; ++i)
-    if (cut.keeps(keys[i], ties_seen)) pos[m++] = uint32_t(i);
-  return m;
+  return top_k_positions(z, n, count, ws.positions.data(), ws.keys.data(), ws.sample, ws.selector);
 }
 
 void keep_top(Candidates& c, size_t count, StepContext& ctx) {
