@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sampling/sampler.h"
 #include "sampling/sampler_options.h"
 #include "status.h"
 
@@ -19,6 +20,15 @@ struct Lcg {
   size_t below(size_t n) { return size_t(uniform() * double(n)); }
   double normal() { double u = uniform() + 1e-300, v = uniform(); return std::sqrt(-2 * std::log(u)) * std::cos(6.283185307179586 * v); }
 };
+
+// A sequence with the given history (all of it prompt) and stream.
+inline lk::SequenceState sequence(const std::vector<int32_t>& history = {}, lk::SamplingRng rng = {}) {
+  lk::SequenceState seq;
+  seq.rng = rng;
+  seq.history = history;
+  seq.prompt_length = history.size();
+  return seq;
+}
 
 inline std::vector<float> normal_row(Lcg& g, size_t v, double scale) {
   std::vector<float> x(v);

@@ -1,6 +1,6 @@
 // The classification ops through the JS API give the same bits in the SIMD
 // and the baseline module, and those bits hash to the digests recorded in
-// tests/cpp/test_classify_bitexact.cpp, which the C++ suite checks natively
+// tests/cpp/classify/test_classify_bitexact.cpp, which the C++ suite checks natively
 // (SSE2 and scalar): native, wasm SIMD and wasm baseline agree bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

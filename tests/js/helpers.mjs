@@ -49,7 +49,7 @@ export function refSoftmaxRow(x, t = 1) {
 }
 
 // The fixed inputs of the bit-exactness tests (tests/tools/digest.cpp and
-// tests/cpp/test_classify_bitexact.cpp generate the same): xorshift32 values
+// tests/cpp/classify/test_classify_bitexact.cpp generate the same): xorshift32 values
 // in [-20, 20), rounded to float32.
 export function xorshiftFloats(n) {
   let s = 2463534242;

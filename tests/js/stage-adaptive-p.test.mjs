@@ -1,6 +1,6 @@
 // The adaptive-p selector and promptIgnoreLength through the JS API: the
 // options reach the C++ stage (exactness against llama.cpp's algorithm is
-// tests/cpp/test_stage_adaptive_p.cpp), the picks' probabilities average the
+// tests/cpp/sampling/stages/test_adaptive_p.cpp), the picks' probabilities average the
 // target, and the stage's state survives toJSON / samplerFromJSON.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

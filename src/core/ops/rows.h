@@ -12,7 +12,7 @@
 // - out may alias x (in place).
 //
 // Accuracy (float64 reference from the same float32 inputs, any scale up to
-// |x| <= 1e30, tests/cpp/test_rows.cpp and tests/js):
+// |x| <= 1e30, tests/cpp/ops/test_rows.cpp and tests/js):
 //   softmax      <= 3 ULP for outputs >= FLT_MIN   (exp kernel + normalise);
 //                below FLT_MIN (subnormal, or 0 on underflow) <= 2·2^-149
 //                absolute: the stored exp is rounded once (<= 0.9·2^-149

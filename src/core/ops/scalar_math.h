@@ -2,7 +2,7 @@
 // softmax denominator, loss terms). Written here rather than taken from libm
 // so that native, wasm-SIMD and wasm-baseline builds round identically.
 // Max error (float64 ULP): dlog, dexp <= 2, dlog1p <= 4 over the valid range, far below the
-// float32 precision of every result they feed (see tests/cpp/test_math.cpp).
+// float32 precision of every result they feed (see tests/cpp/ops/test_elementwise.cpp and tests/cpp/ops/test_scalar_math.cpp).
 #pragma once
 
 namespace lk {

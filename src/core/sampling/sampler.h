@@ -127,11 +127,11 @@
 //   "raw_logprobs"), or under the final one with top_logprobs_final (then
 //   only kept candidates appear, so there may be fewer than n).
 // - entropy (when compute_entropy): of the final distribution, in nats.
-// Accuracy (tests/cpp/test_sampler_step.cpp): log-probabilities (logprob,
+// Accuracy (tests/cpp/sampling/test_sampler.cpp): log-probabilities (logprob,
 // raw_logprob, the alternatives) within 2^-20 absolute and entropy within
 // 1e-6·(1 + H) of a float64 evaluation from the same processed float32
 // logits; kept-set probabilities p_i within 2e-6 relative
-// (tests/cpp/test_sampler_reference.cpp).
+// (tests/cpp/sampling/test_sampler_reference.cpp).
 #pragma once
 #include <cstddef>
 #include <cstdint>

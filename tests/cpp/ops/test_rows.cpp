@@ -11,7 +11,6 @@
 #include "ops/elementwise.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
-#include "ops/linear.h"
 #include "ops/rows.h"
 #include "ulp.h"
 
@@ -241,61 +240,6 @@ TEST_CASE("row scans on long rows: first maximum across blocks, NaN, and infinit
       }
     }
   }
-}
-
-TEST_CASE("sigmoid and logit against float64") {
-  Lcg g{3};
-  std::vector<float> x(20000), y(20000);
-  for (auto& v : x) v = float((g.uniform() - 0.5) * 200);
-  x[0] = INFINITY; x[1] = -INFINITY; x[2] = 0.0f;
-  REQUIRE(lk::sigmoid(x.data(), y.data(), x.size()).ok());
-  double worst = 0;
-  for (size_t i = 0; i < x.size(); ++i) worst = std::max(worst, ulp_error(y[i], 1.0 / (1.0 + std::exp(-double(x[i])))));
-  MESSAGE("sigmoid max ULP = ", worst);
-  CHECK(worst <= 3.0);
-  std::vector<float> p(20000), z(20000);
-  for (auto& v : p) v = float(g.uniform());
-  p[0] = 0.0f; p[1] = 1.0f; p[2] = 0.5f;
-  REQUIRE(lk::logit(p.data(), z.data(), p.size()).ok());
-  worst = 0;
-  for (size_t i = 0; i < p.size(); ++i) {
-    double q = double(p[i]);
-    worst = std::max(worst, ulp_error(z[i], std::log(q / (1 - q))));
-  }
-  MESSAGE("logit max ULP = ", worst);
-  CHECK(worst <= 1.0);
-  CHECK(z[0] == -INFINITY);
-  CHECK(z[1] == INFINITY);
-  CHECK(z[2] == 0.0f);
-  float q[3] = {0.0f, 1.0f, 0.3f}, r[3];
-  REQUIRE(lk::logit(q, r, 3, 1e-6).ok());
-  CHECK(r[0] == float(std::log(double(1e-6f) / (1 - double(1e-6f)))));
-  CHECK(std::isfinite(r[1]));
-  float bad[2] = {0.5f, 1.5f};
-  lk::Status st = lk::logit(bad, r, 2);
-  CHECK(st.code == lk::StatusCode::kBadProbability);
-  CHECK(st.index == 1);
-  float nan_in[2] = {0.0f, NAN};
-  CHECK(lk::sigmoid(nan_in, r, 2).index == 1);
-}
-
-TEST_CASE("linear: W·h + b against float64") {
-  Lcg g{11};
-  const size_t in = 37, outf = 53, rows = 3;
-  std::vector<float> w(in * outf), b(outf), h(in * rows), y(outf * rows);
-  for (auto& v : w) v = float(g.normal());
-  for (auto& v : b) v = float(g.normal());
-  for (auto& v : h) v = float(g.normal());
-  REQUIRE(lk::linear(w.data(), b.data(), h.data(), y.data(), rows, in, outf).ok());
-  for (size_t r = 0; r < rows; ++r)
-    for (size_t o = 0; o < outf; ++o) {
-      double ref = b[o], mag = std::fabs(b[o]);
-      for (size_t i = 0; i < in; ++i) {
-        ref += double(w[o * in + i]) * h[r * in + i];
-        mag += std::fabs(double(w[o * in + i]) * h[r * in + i]);
-      }
-      CHECK(std::fabs(y[r * outf + o] - ref) <= (in + 1) * 0x1p-24 * mag);
-    }
 }
 
 TEST_CASE("every backend gives bit-identical outputs") {

@@ -1,5 +1,5 @@
-// Sweeps of the project's exp and log against float64 references (the ULP
-// bounds documented in elementwise.h and scalar_math.h).
+// ops/elementwise.h against float64 references: sweeps of the project's exp
+// and log over float32 (the ULP bounds documented there), sigmoid and logit.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -9,10 +9,11 @@
 #include "ops/elementwise.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
-#include "ops/scalar_math.h"
+#include "sampler_testing.h"
 #include "ulp.h"
 
 using namespace lk_test;
+using sampler_testing::Lcg;
 
 namespace {
 // Every 'stride'-th float bit pattern, both signs, plus the edges.
@@ -81,31 +82,38 @@ TEST_CASE("log: <= 1 ULP over all positive float32 (strided sweep), specials exa
   CHECK(std::isnan(out[5]));
 }
 
-TEST_CASE("float64 dexp / dlog / dlog1p agree with libm (float64 ULP: log, exp <= 2; log1p <= 4)") {
-  auto ulp64 = [](double got, double ref) {
-    double u = std::nextafter(std::fabs(ref), INFINITY) - std::fabs(ref);
-    return std::fabs(got - ref) / u;
-  };
-  double worst_log = 0, worst_exp = 0, worst_log1p = 0;
-  uint64_t state = 12345;
-  for (int i = 0; i < 200000; ++i) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    double u = double(state >> 11) * 0x1p-53;  // [0, 1)
-    double x = std::exp((u - 0.5) * 1400);    // wide range of magnitudes
-    worst_log = std::max(worst_log, ulp64(lk::dlog(x), std::log(x)));
-    double xe = (u - 0.5) * 1400;
-    worst_exp = std::max(worst_exp, ulp64(lk::dexp(xe), std::exp(xe)));
-    double s = std::ldexp(u, -int(state % 60));
-    worst_log1p = std::max(worst_log1p, ulp64(lk::dlog1p(s), std::log1p(s)));
+TEST_CASE("sigmoid and logit against float64") {
+  Lcg g{3};
+  std::vector<float> x(20000), y(20000);
+  for (auto& v : x) v = float((g.uniform() - 0.5) * 200);
+  x[0] = INFINITY; x[1] = -INFINITY; x[2] = 0.0f;
+  REQUIRE(lk::sigmoid(x.data(), y.data(), x.size()).ok());
+  double worst = 0;
+  for (size_t i = 0; i < x.size(); ++i) worst = std::max(worst, ulp_error(y[i], 1.0 / (1.0 + std::exp(-double(x[i])))));
+  MESSAGE("sigmoid max ULP = ", worst);
+  CHECK(worst <= 3.0);
+  std::vector<float> p(20000), z(20000);
+  for (auto& v : p) v = float(g.uniform());
+  p[0] = 0.0f; p[1] = 1.0f; p[2] = 0.5f;
+  REQUIRE(lk::logit(p.data(), z.data(), p.size()).ok());
+  worst = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    double q = double(p[i]);
+    worst = std::max(worst, ulp_error(z[i], std::log(q / (1 - q))));
   }
-  MESSAGE("dlog ", worst_log, " dexp ", worst_exp, " dlog1p ", worst_log1p, " ULP (float64)");
-  CHECK(worst_log <= 2.0);
-  CHECK(worst_exp <= 2.0);
-  CHECK(worst_log1p <= 4.0);
-  CHECK(lk::dlog(0.0) == -INFINITY);
-  CHECK(std::isnan(lk::dlog(-1.0)));
-  CHECK(lk::dlog(1.0) == 0.0);
-  CHECK(lk::dexp(0.0) == 1.0);
-  CHECK(lk::dexp(-INFINITY) == 0.0);
-  CHECK(lk::dexp(INFINITY) == INFINITY);
+  MESSAGE("logit max ULP = ", worst);
+  CHECK(worst <= 1.0);
+  CHECK(z[0] == -INFINITY);
+  CHECK(z[1] == INFINITY);
+  CHECK(z[2] == 0.0f);
+  float q[3] = {0.0f, 1.0f, 0.3f}, r[3];
+  REQUIRE(lk::logit(q, r, 3, 1e-6).ok());
+  CHECK(r[0] == float(std::log(double(1e-6f) / (1 - double(1e-6f)))));
+  CHECK(std::isfinite(r[1]));
+  float bad[2] = {0.5f, 1.5f};
+  lk::Status st = lk::logit(bad, r, 2);
+  CHECK(st.code == lk::StatusCode::kBadProbability);
+  CHECK(st.index == 1);
+  float nan_in[2] = {0.0f, NAN};
+  CHECK(lk::sigmoid(nan_in, r, 2).index == 1);
 }
