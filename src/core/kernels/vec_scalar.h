@@ -19,6 +19,9 @@ struct F64x2 { double v[2]; };
 
 inline F32x4 load(const float* p) { F32x4 r; std::memcpy(r.v, p, 16); return r; }
 inline void store(float* p, F32x4 a) { std::memcpy(p, a.v, 16); }
+// Four 32-bit integers at any alignment.
+inline I32x4 load_i(const void* p) { I32x4 r; std::memcpy(r.v, p, 16); return r; }
+inline void store_i(void* p, I32x4 a) { std::memcpy(p, a.v, 16); }
 inline F32x4 splat(float x) { return {{x, x, x, x}}; }
 
 #define LK_LANES4(expr) F32x4 r; for (int i = 0; i < 4; ++i) r.v[i] = (expr); return r

@@ -15,6 +15,9 @@ struct F64x2 { __m128d v; };
 
 inline F32x4 load(const float* p) { return {_mm_loadu_ps(p)}; }
 inline void store(float* p, F32x4 a) { _mm_storeu_ps(p, a.v); }
+// Four 32-bit integers at any alignment.
+inline I32x4 load_i(const void* p) { return {_mm_loadu_si128(static_cast<const __m128i*>(p))}; }
+inline void store_i(void* p, I32x4 a) { _mm_storeu_si128(static_cast<__m128i*>(p), a.v); }
 inline F32x4 splat(float x) { return {_mm_set1_ps(x)}; }
 
 inline F32x4 operator+(F32x4 a, F32x4 b) { return {_mm_add_ps(a.v, b.v)}; }

@@ -17,6 +17,9 @@ struct F64x2 { v128_t v; };
 
 inline F32x4 load(const float* p) { return {wasm_v128_load(p)}; }
 inline void store(float* p, F32x4 a) { wasm_v128_store(p, a.v); }
+// Four 32-bit integers at any alignment.
+inline I32x4 load_i(const void* p) { return {wasm_v128_load(p)}; }
+inline void store_i(void* p, I32x4 a) { wasm_v128_store(p, a.v); }
 inline F32x4 splat(float x) { return {wasm_f32x4_splat(x)}; }
 
 inline F32x4 operator+(F32x4 a, F32x4 b) { return {wasm_f32x4_add(a.v, b.v)}; }
