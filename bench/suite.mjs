@@ -10,6 +10,7 @@ export const OPS = {
   greedy: 'greedy argmax',
   softmax: 'softmax, Float32Array in/out',
   softmaxWasm: 'softmax, in wasm memory',
+  logsumexpWasm: 'logsumexp, in wasm memory (the maximum, then the exact exp pass: nothing stored)',
   logSoftmax: 'log-softmax, Float32Array in/out',
   chain: 'penalties(64) → top-k 50 → top-p .9 → min-p .05 → T .8 → sample',
   topP: 'top-p .95 alone → sample',
@@ -78,6 +79,8 @@ export const OP_RATIOS = [
   [OPS.sparseMaskedChainWasm, OPS.chainWasm, 'a masked step, 1 token in 97 allowed / the same chain unmasked, both in wasm memory'],
   [OPS.top20Wasm, OPS.softmaxWasm, 'sample + logprob + top-20 logprobs / softmax, both in wasm memory'],
   [OPS.softmaxWasm, OPS.expFloor, 'softmax in wasm memory / the exp floor'],
+  // What any step that needs every token's weight (top-p, the plain draw) pays at least.
+  [OPS.logsumexpWasm, OPS.softmaxWasm, 'logsumexp / softmax, both in wasm memory'],
 ];
 // Every top-p shape row is also given as a ratio to the same build's softmax.
 export const isShapeOp = (op) => op.startsWith('top-p .95 alone → sample, ') && op.includes('(nucleus ');
@@ -89,6 +92,13 @@ const SCORE_ROWS = 64;
 // Validity, not exactness: a peer's float32 sums over 256K terms drift by ~1e-4
 // relative (logitkit's exactness is what its tests assert).
 const close = (a, b, rel = 1e-3) => Math.abs(a - b) <= rel * Math.abs(b);
+// log Σ exp(x) in float64: the reference logsumexp is checked against.
+function logsumexp64(x) {
+  let m = -Infinity, s = 0;
+  for (const v of x) m = Math.max(m, v);
+  for (const v of x) s += Math.exp(v - m);
+  return m + Math.log(s);
+}
 const check = (ok, what) => { if (!ok) throw new Error(`bench: ${what} produced an invalid result`); };
 
 export async function cases(n, { simd, base, peers, tfWasm, tfCpu, floor }) {
@@ -120,6 +130,8 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu, floor }) {
     add(OPS.greedy, impl, () => lk.argmax(buf));
     add(OPS.softmax, impl, () => lk.softmax(x, { out }), false, softmaxError(x, lk.softmax(x)));
     add(OPS.softmaxWasm, impl, () => lk.softmax(buf, { out: outBuf }));
+    check(Math.abs(lk.logsumexp(buf)[0] - logsumexp64(x)) <= 1e-5 * Math.abs(logsumexp64(x)), `${impl} logsumexp`);
+    add(OPS.logsumexpWasm, impl, () => lk.logsumexp(buf));
     add(OPS.logSoftmax, impl, () => lk.logSoftmax(x, { out }), false, logSoftmaxError(x, lk.logSoftmax(x)));
     const chain = own(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history, seed: 1 }));
     const kept = new Set(own(lk.sampler({ ...CHAIN, repetitionPenalty: 1.1, prompt: history })).distribution(x).ids);
