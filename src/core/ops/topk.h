@@ -15,10 +15,10 @@
 // (T = 0 or a +inf maximum: the maxima share the mass). The order and the
 // indices never depend on T.
 //
-// Cost: O(cols) per row: a scan for NaN, then top_k_positions (for a long
-// row and a short head, a gather above a sampled threshold and a radix
-// select among the gathered; otherwise a radix select over the row), then a
-// sort of the k.
+// Cost: O(cols) per row: top_k_positions (for a long row and a short head,
+// a gather above a sampled threshold, which also finds a NaN, and a radix
+// select among the gathered; otherwise a scan for NaN and a radix select
+// over the row), then a sort of the k.
 #pragma once
 #include <cstddef>
 #include <cstdint>

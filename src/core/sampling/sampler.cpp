@@ -361,8 +361,8 @@ Status sample_logits_checked(float* logits, size_t vocab, const SamplerConfig& c
   // Greedy bypasses the selector, which keeps its state (as mirostat keeps mu).
   if (selection.stage != SIZE_MAX && !(is_greedy_temperature(cfg.temperature) && cfg.dynatemp_range == 0)) {
     const SamplerStageInterface& s = selection.interface();
-    if (s.picked) s.picked(c, chosen, out->logprob, ctx, selection.own, selection.state.data(), seq);
-    selection.commit(seq);
+    const bool keep = !s.picked || s.picked(c, chosen, out->logprob, ctx, selection.own, selection.state.data(), seq);
+    if (keep) selection.commit(seq);
   }
   if (cfg.compute_entropy) out->entropy = candidates_entropy(c, t);
 

@@ -41,8 +41,9 @@ struct SamplerStageInterface {
   void (*observe)(const double* own, double* state, const SequenceState& seq);
   // After the draw (candidate `chosen` of c, whose log-probability under the
   // final distribution is `logprob`): update the state, or remember what the
-  // next observe() needs.
-  void (*picked)(const Candidates& c, size_t chosen, double logprob, StepContext& ctx, const double* own,
+  // next observe() needs. Returns whether the step's state is saved to the
+  // sequence (false: the sequence keeps the state it had, unset included).
+  bool (*picked)(const Candidates& c, size_t chosen, double logprob, StepContext& ctx, const double* own,
                  double* state, const SequenceState& seq);
   // Selectors: run instead of the filters (the selector applies what it
   // needs of them itself).

@@ -76,11 +76,12 @@ void select(Candidates& c, StepContext& ctx, const double* own, double* s) {
   ctx.temperature = 1.0;
 }
 
-void picked(const Candidates& c, size_t chosen, double, StepContext& ctx, const double*, double* s,
+bool picked(const Candidates& c, size_t chosen, double, StepContext& ctx, const double*, double* s,
             const SequenceState& seq) {
   s[kPendingAt] = double(seq.history.size());
   s[kPendingToken] = double(c.id(chosen));
   s[kPendingProb] = double(ctx.ws.head_w[chosen]);  // its original p, kept there by select()
+  return true;
 }
 }  // namespace
 

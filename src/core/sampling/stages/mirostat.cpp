@@ -66,13 +66,15 @@ void select(Candidates& c, StepContext& ctx, const double*, double* mu) {
 
 void reset(const SamplerConfig& cfg, const double*, double* mu) { *mu = 2 * cfg.mirostat_tau; }
 
-void picked(const Candidates&, size_t, double logprob, StepContext& ctx, const double*, double* mu,
+bool picked(const Candidates&, size_t, double logprob, StepContext& ctx, const double*, double* mu,
             const SequenceState&) {
   const SamplerConfig& cfg = ctx.cfg;
-  // A step at base temperature 0 keeps mu, dynamic temperature or not.
-  if (is_greedy_temperature(cfg.temperature)) return;
+  // A step at base temperature 0 leaves mu as it was (unset stays unset),
+  // dynamic temperature or not.
+  if (is_greedy_temperature(cfg.temperature)) return false;
   const double surprise = -logprob / kLn2;
   *mu = *mu - cfg.mirostat_eta * (surprise - cfg.mirostat_tau);
+  return true;
 }
 }  // namespace
 

@@ -101,6 +101,20 @@ TEST_CASE("sampler mirostat: replaces the filters, keeps mu when greedy, one sel
     x = base;
     REQUIRE(lk::sample_logits(x.data(), x.size(), cfg, seq, ws, &r).ok());
     CHECK(seq.mirostat_mu != 3.5);
+    // Base temperature 0 with dynamic temperature draws (not greedy) but
+    // leaves mu as it was, unset included: the next step starts from 2·tau
+    // of the tau it runs with.
+    lk::SamplerConfig dynamic = cfg;
+    dynamic.temperature = 0;
+    dynamic.dynatemp_range = 1.5;
+    lk::SequenceState fresh;
+    x = base;
+    REQUIRE(lk::sample_logits(x.data(), x.size(), dynamic, fresh, ws, &r).ok());
+    CHECK(std::isnan(fresh.mirostat_mu));
+    seq.mirostat_mu = 3.5;
+    x = base;
+    REQUIRE(lk::sample_logits(x.data(), x.size(), dynamic, seq, ws, &r).ok());
+    CHECK(seq.mirostat_mu == 3.5);
   }
   SUBCASE("a registered selector, and only one at a time") {
     bool listed = false;
