@@ -241,16 +241,9 @@ size_t top_k_positions(const float* z, size_t n, size_t k, uint32_t* pos, uint32
     *nan_at = active_kernels().scan_max(z, n).nan_index;
     if (*nan_at != SIZE_MAX) return 0;
   }
-  if (k >= n) {
-    for (size_t i = 0; i < n; ++i) pos[i] = uint32_t(i);
-    return n;
-  }
-  for (size_t i = 0; i < n; ++i) keys[i] = rank_key_desc(z[i]);
-  const PrefixCut cut = selector.by_count(keys, n, k);
-  size_t ties_seen = 0, m = 0;
-  for (size_t i = 0; i < n; ++i)
-    if (cut.keeps(keys[i], ties_seen)) pos[m++] = uint32_t(i);
-  return m;
+  // Otherwise the whole row is the gathered set.
+  for (size_t i = 0; i < n; ++i) pos[i] = uint32_t(i);
+  return k >= n ? n : top_k_of_gathered(z, pos, n, k, keys, selector);
 }
 
 }  // namespace lk
