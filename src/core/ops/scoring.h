@@ -20,8 +20,10 @@
 //               likely tokens of the row (top_k's order) and their log p.
 // T follows rows.h: T = 0 (or < 2^-64) and a +inf maximum are the limits in
 // which the maxima share the mass (log p = -log count for them, -inf for the
-// rest). Totals: sum of logprob over the rows (in row order), and perplexity
-// exp(-sum / rows).
+// rest). Totals: sum of logprob over the rows (in row order), within
+// rows·(2^-23 absolute + 2^-52 relative) of float64: the rows' errors can all
+// have one sign (rows of one value and an outlier, where every exp rounds the
+// same way), so they add up; and perplexity exp(-sum / rows).
 //
 // Errors: kNaN (flat index of the first NaN), kBadToken (index = the row of a
 // token outside [0, cols)), kBadTemperature, kEmpty (rows > 0 and cols = 0),

@@ -15,7 +15,7 @@ export interface ScoreOptions {
 }
 
 export interface TokenScores {
-  /** log p of tokens[r] under row r, float64; within 2^-23 absolute of float64 (rounded to float32 it equals logSoftmax's value). */
+  /** log p of tokens[r] under row r, float64; within 2^-23 absolute + 2^-52 relative of float64 (rounded to float32 it equals logSoftmax's value). */
   logprobs: Float64Array;
   /** Rank of tokens[r] in row r: 1 = most likely; equal logits rank the lower id first. */
   ranks: Int32Array;
@@ -29,7 +29,7 @@ export interface TokenScores {
   topLogprobs?: Float64Array;
   /** T, the number of tokens scored. */
   count: number;
-  /** Σ logprobs (the log-likelihood of the whole sequence). */
+  /** Σ logprobs (the log-likelihood of the whole sequence); within T·(2^-23 absolute + 2^-52 relative) of float64: the tokens' errors can add up. */
   sum: number;
   /** sum / T (nats per token). */
   mean: number;
@@ -38,7 +38,7 @@ export interface TokenScores {
 }
 
 export interface ContinuationScore {
-  /** Σ log p of the continuation's tokens (lm-eval's loglikelihood). */
+  /** Σ log p of the continuation's tokens (lm-eval's loglikelihood); within count·(2^-23 absolute + 2^-52 relative) of float64. */
   sum: number;
   /** Number of tokens. */
   count: number;
