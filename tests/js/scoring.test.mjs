@@ -61,6 +61,109 @@ test('scoreTokens: every output against float64 (T = 1, 0.7, 2), rounded log p =
   }
 });
 
+// Adversarial rows (tests/cpp/ops/test_scoring.cpp scores the same): cols - 1
+// entries equal to c and one outlier o, so every c entry's exp has the same
+// rounding error and the row's log-normaliser carries nearly the whole
+// relative error of one float32 exp. c below the outlier 0: first the WORST
+// values of a sweep, then a grid of y = (c - o)/T in [-6, 0); c above it,
+// near-ties, offsets 1e4 … 3e6, ±1e30 … FLT_MAX.
+const SHAPE_COLS = 1027, GRID = 2048, WORST = GRID / 2, FLT_MAX = 3.4028234663852886e38;
+// The sweep: 2^20 values of c/T in [-6, 0), each scored in a row [c, 0], where
+// log p of the 0 is -log(1 + e), e = exp(c/T): its error over e/(1 + e) is the
+// relative error of the row kernel's float32 e. Ranked by that error times the
+// c entries' share of the mass in a row of SHAPE_COLS.
+function worstExpCandidates(t) {
+  const m = 2 ** 20;
+  const x = new Float32Array(2 * m);
+  for (let j = 0; j < m; j++) x[2 * j] = t * (-6 * (j + 0.5) / m);
+  const lp = lk.scoreTokens(x, new Int32Array(m).fill(1), { temperature: t }).logprobs;
+  const score = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const e = Math.exp(x[2 * j] / t), w = (SHAPE_COLS - 1) * e;
+    score[j] = Math.abs(lp[j] + Math.log1p(e)) / (e / (1 + e)) * (w / (w + 1));
+  }
+  const idx = Array.from(score.keys()).sort((a, b) => score[b] - score[a] || a - b);
+  return idx.slice(0, WORST).map((j) => x[2 * j]);
+}
+const below = (v) => { // the next float32 toward 0
+  const a = new Float32Array([v]);
+  new Int32Array(a.buffer)[0] -= 1;
+  return a[0];
+};
+function adversarialShapes(t) {
+  const v = [];
+  const add = (c, o) => v.push({ c: Math.fround(c), o: Math.fround(o), pos: (v.length * 37) % SHAPE_COLS });
+  for (const c of worstExpCandidates(t)) add(c, 0);
+  for (let k = 0; k < GRID - WORST; k++) add(t * (-6 * (k + 0.5) / (GRID - WORST)), 0);
+  for (let k = 0; k < GRID / 4; k++) add(t * (6 * (k + 0.5) / (GRID / 4)), 0);
+  for (let k = 1; k <= 64; k++) {
+    add(-k * 2 ** -20 * t, 0);
+    add(k * 2 ** -20 * t, 0);
+  }
+  for (const off of [1e4, -1e4, 3e6]) {
+    for (let k = 0; k < GRID / 4; k++) add(off + t * (-6 * (k + 0.5) / (GRID / 4)), off);
+  }
+  add(1e30, 0);
+  add(-1e30, 0);
+  add(1e30, below(Math.fround(1e30)));
+  add(-1e30, below(Math.fround(-1e30)));
+  add(FLT_MAX, -FLT_MAX);
+  add(-FLT_MAX, FLT_MAX);
+  add(FLT_MAX, below(FLT_MAX));
+  return v;
+}
+function shapeReference({ c, o }, cols, t) {
+  const m = Math.max(c, o), yc = (c - m) / t, yo = (o - m) / t;
+  const ec = (cols - 1) * Math.exp(yc), eo = Math.exp(yo);
+  const ls = Math.log(ec + eo);
+  return { lpC: yc - ls, lpO: yo - ls, h: ls - ((ec > 0 ? ec * yc : 0) + (eo > 0 ? eo * yo : 0)) / (ec + eo) };
+}
+function shapeBlock(shapes) {
+  const x = new Float32Array(shapes.length * SHAPE_COLS);
+  shapes.forEach(({ c, o, pos }, r) => {
+    x.fill(c, r * SHAPE_COLS, (r + 1) * SHAPE_COLS);
+    x[r * SHAPE_COLS + pos] = o;
+  });
+  return { x, tokens: Int32Array.from(shapes, (s) => s.pos) };
+}
+
+test('scoreTokens: the worst case over adversarial rows, and a block whose errors add up in one direction', () => {
+  let worstLp = 0, worstH = 0, worstSum = 0;
+  for (const t of [1, 0.7, 0.3, 2.5]) {
+    const shapes = adversarialShapes(t);
+    const { x, tokens } = shapeBlock(shapes);
+    const s = lk.scoreTokens(x, tokens, { temperature: t, topLogprobs: 2, entropy: true });
+    const rowErr = new Float64Array(GRID);
+    shapes.forEach((sh, r) => {
+      const ref = shapeReference(sh, SHAPE_COLS, t);
+      const check = (got, want) => {
+        const e = Math.abs(got - want) / bound(want);
+        assert.ok(e <= 1, `T ${t} row ${r} (c ${sh.c}, outlier ${sh.o}): ${got} vs ${want}`);
+        worstLp = Math.max(worstLp, e);
+      };
+      check(s.logprobs[r], ref.lpO);
+      for (let j = 0; j < 2; j++) check(s.topLogprobs[r * 2 + j], s.topTokens[r * 2 + j] === sh.pos ? ref.lpO : ref.lpC);
+      if (r < GRID) rowErr[r] = ref.lpO - s.logprobs[r];
+      const hb = 4e-7 + 2.5e-7 * ref.h;
+      assert.ok(Math.abs(s.entropy[r] - ref.h) <= hb, `T ${t} row ${r} entropy`);
+      worstH = Math.max(worstH, Math.abs(s.entropy[r] - ref.h) / hb);
+    });
+    // 256 rows of the grid below the outlier whose errors have the more common sign, largest first.
+    const sign = 2 * rowErr.filter((e) => e > 0).length >= GRID ? 1 : -1;
+    const idx = Array.from(rowErr.keys()).sort((a, b) => sign * rowErr[b] - sign * rowErr[a] || a - b);
+    const block = idx.slice(0, 256).map((r) => shapes[r]);
+    const b = shapeBlock(block);
+    const refSum = block.reduce((acc, sh) => acc + shapeReference(sh, SHAPE_COLS, t).lpO, 0);
+    const got = lk.scoreTokens(b.x, b.tokens, { temperature: t }).sum;
+    // One per-token error per row: rows·(2^-23 absolute + 2^-52 relative).
+    const e = Math.abs(got - refSum) / (block.length * bound(refSum));
+    assert.ok(e <= 1, `T ${t}: sum ${got} vs float64 ${refSum}: error ${Math.abs(got - refSum) / 2 ** -23} x 2^-23`);
+    worstSum = Math.max(worstSum, e);
+  }
+  console.log(`scoreTokens adversarial rows: worst log p error ${worstLp} of the 2^-23 + 2^-52·|ref| bound; ` +
+    `worst entropy error ${worstH} of 4e-7 + 2.5e-7·H; worst sum error ${worstSum} of rows·(2^-23 + 2^-52·|ref|)`);
+});
+
 test('scoreTokens: totals and perplexity; options.out; a LogitBuffer; plain arrays of tokens', () => {
   const rows = 64, cols = 1000;
   const x = block(rows, cols, 9, 2);

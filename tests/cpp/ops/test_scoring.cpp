@@ -8,6 +8,7 @@
 #include <numeric>
 #include <vector>
 
+#include "adversarial_rows.h"
 #include "classify_helpers.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
@@ -85,29 +86,8 @@ ShapeRef shape_reference(const Shape& s, size_t cols, double t) {
 constexpr size_t kShapeCols = 1027;  // not a multiple of 4: the tail path too
 constexpr size_t kGrid = 2048;
 
-// The kWorst values c below an outlier 0 whose float32 exp(c/T), as the row
-// kernel computes it, is furthest from float64 in a row of kShapeCols (its
-// relative error times the c entries' share of the mass): a sweep of 2^20
-// values of c/T in [-6, 0), ranked before any row is scored.
+// The rows below the outlier that adversarial_rows.h finds worst.
 constexpr size_t kWorst = kGrid / 2;
-std::vector<float> worst_exp_candidates(double t) {
-  const size_t m = size_t(1) << 20;
-  std::vector<float> c(m), e(m);
-  for (size_t j = 0; j < m; ++j) c[j] = float(t * (-6.0 * (double(j) + 0.5) / double(m)));
-  lk::active_kernels().shifted_exp(c.data(), m, lk::make_shifted_exp(0.0f, t), e.data(), false);
-  std::vector<double> score(m);
-  for (size_t j = 0; j < m; ++j) {
-    const double ref = std::exp(double(c[j]) / t), w = double(kShapeCols - 1) * ref;
-    score[j] = std::fabs(double(e[j]) - ref) / ref * (w / (w + 1));
-  }
-  std::vector<size_t> idx(m);
-  std::iota(idx.begin(), idx.end(), size_t(0));
-  std::partial_sort(idx.begin(), idx.begin() + long(kWorst), idx.end(),
-                    [&](size_t a, size_t b) { return score[a] > score[b] || (score[a] == score[b] && a < b); });
-  std::vector<float> worst(kWorst);
-  for (size_t j = 0; j < kWorst; ++j) worst[j] = c[idx[j]];
-  return worst;
-}
 
 // The rows searched at temperature t: c below the outlier 0, first the kWorst
 // values of the sweep above, then a grid of y = (c - o)/T in [-6, 0) (where
@@ -117,7 +97,7 @@ std::vector<float> worst_exp_candidates(double t) {
 std::vector<Shape> adversarial_shapes(double t) {
   std::vector<Shape> v;
   auto add = [&](double c, double o) { v.push_back({float(c), float(o), (v.size() * 37) % kShapeCols}); };
-  for (float c : worst_exp_candidates(t)) add(c, 0);  // below: the worst of the sweep
+  for (float c : worst_exp_candidates(t, kShapeCols, kWorst)) add(c, 0);  // below: the worst of the sweep
   for (size_t k = 0; k < kGrid - kWorst; ++k) add(t * (-6.0 * (double(k) + 0.5) / double(kGrid - kWorst)), 0);
   for (size_t k = 0; k < kGrid / 4; ++k) add(t * (6.0 * (double(k) + 0.5) / double(kGrid / 4)), 0);  // above
   for (size_t k = 1; k <= 64; ++k) {  // near-ties
