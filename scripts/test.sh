@@ -97,7 +97,7 @@ step "API reference (docs/api.md) matches the type definitions; the sampler opti
 node scripts/api-docs.mjs --check
 node scripts/sampler-docs.mjs --check
 
-step "Packed tarball in a fresh project: ESM, CJS, adapters, TypeScript, Vite app in Chromium (worker, custom wasmUrl)"
+step "Packed tarball: publint and attw (and doctored tarballs are caught); in a fresh project: ESM, CJS, adapters, TypeScript, Vite app in Chromium (worker, custom wasmUrl)"
 bash tests/package/pack-test.sh
 
 step "Browser: the page in headless Chromium (playwright-core, Debian's chromium)"

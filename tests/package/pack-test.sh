@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# `npm pack`, install the tarball into an empty project, and use it the ways
-# users do: `import` and `require` (main entry and adapters), TypeScript with
-# the shipped types (types-matrix.sh: the default libs of targets es2020 to
-# esnext; nodenext, node16 and bundler resolution; import and require; the
-# pinned and the newest TypeScript), and a Vite-bundled app in Chromium (main
-# thread, custom wasmUrl, Web Worker: vite-app.mjs). Softmax checked against float64.
+# `npm pack`; check the tarball with publint and attw (package-lint.sh: the
+# exports map, every file it names, the types each entry point resolves to
+# under node10/node16/bundler; doctored tarballs caught); install it into an
+# empty project, and use it the ways users do: `import` and `require` (main
+# entry and adapters), TypeScript with the shipped types (types-matrix.sh:
+# the default libs of targets es2020 to esnext; nodenext, node16 and bundler
+# resolution; import and require; the pinned and the newest TypeScript), and a
+# Vite-bundled app in Chromium (main thread, custom wasmUrl, Web Worker:
+# vite-app.mjs). Softmax checked against float64.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 tarball="$(cd "$root" && npm pack --silent --pack-destination "$tmp" 2>/dev/null | tail -1)"
+bash "$root/tests/package/package-lint.sh" "$tmp/$tarball"
 mkdir "$tmp/app"
 cd "$tmp/app"
 echo '{ "name": "consumer", "version": "1.0.0", "private": true }' > package.json
