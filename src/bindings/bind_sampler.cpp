@@ -54,13 +54,8 @@ class SamplerBinding {
                  uintptr_t bias_values)
       : sampler_(parse_u64(seed), parse_u64(stream), &shared_workspace()) {
     lk::SamplerConfig cfg;
-    // Every option of the schema, core and stage-declared. A NaN stage option
-    // would read as "unset" in C++; from JS it is a bad value, so it is
-    // passed on as one that validation rejects (naming the option).
-    for (size_t i = 0; i < lk::option_count(); ++i) {
-      const double v = ptr<double>(params)[i];
-      lk::set_option(cfg, i, v == v ? v : __builtin_inf());
-    }
+    // Every option of the schema, core and stage-declared.
+    for (size_t i = 0; i < lk::option_count(); ++i) lk::set_option(cfg, i, ptr<double>(params)[i]);
     // Unpack the lists; configure() copies them, so these vectors may go.
     std::vector<int32_t> list[kListCount];
     const int32_t* p = ptr<int32_t>(lists);
@@ -81,10 +76,15 @@ class SamplerBinding {
     cfg.bad_words_offsets = span_of<uint32_t>(list[kBadWordsOffsets]);
     cfg.dry_breakers = span_of<int32_t>(list[kDryBreakers]);
     cfg.dry_breakers_offsets = span_of<uint32_t>(list[kDryBreakersOffsets]);
-    cfg.order = span_of<lk::SamplerStage>(list[kOrder]);
-    sampler_.configure(cfg);
+    cfg.order = span_of<int32_t>(list[kOrder]);
+    options_code_ = report(sampler_.configure(cfg));
     sampler_.set_prompt(list[kPrompt].data(), list[kPrompt].size());
   }
+
+  // A bad option or order, found at construction: its code (0 = none) and
+  // the core's message (the JS wrapper throws it and disposes the sampler).
+  int options_code() const { return options_code_; }
+  std::string options_message() const { return lk::sampler_options_message(sampler_.options_status(), sampler_.config()); }
 
   void set_prompt(uintptr_t tokens, uint32_t n) { sampler_.set_prompt(ptr<int32_t>(tokens), n); }
 
@@ -131,6 +131,7 @@ class SamplerBinding {
   }
 
   lk::Sampler sampler_;
+  int options_code_ = 0;
 };
 
 // The core's schema plus this file's layouts (lists, result).
@@ -180,6 +181,8 @@ EMSCRIPTEN_BINDINGS(sampler) {
   emscripten::class_<SamplerBinding>("SamplerBinding")
       .constructor<const std::string&, const std::string&, uintptr_t, uintptr_t, uintptr_t>()
       .function("setPrompt", &SamplerBinding::set_prompt)
+      .function("optionsCode", &SamplerBinding::options_code)
+      .function("optionsMessage", &SamplerBinding::options_message)
       .function("address", &SamplerBinding::address)
       .function("distribution", &SamplerBinding::distribution)
       .function("reset", &SamplerBinding::reset)

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "sampling/sampler.h"
+#include "sampling/sampler_stages.h"
 #include "sampling/sampler_options.h"
 #include "status.h"
 
@@ -46,6 +48,21 @@ inline double chi2_critical_1e3(int k) {
 // A status that rejects the option called `name` (kBadOption, index = its position).
 inline bool is_bad_option(const lk::Status& st, const char* name) {
   return st.code == lk::StatusCode::kBadOption && int32_t(st.index) == lk::sampler_option_index(name);
+}
+
+// Any option by its JS name, core or stage-declared (XTC's are the latter).
+inline void set_option(lk::SamplerConfig& c, const char* name, double v) {
+  lk::set_option(c, size_t(lk::sampler_option_index(name)), v);
+}
+inline double option(const lk::SamplerConfig& c, const char* name) {
+  return lk::option_value(c, size_t(lk::sampler_option_index(name)));
+}
+
+// An order by filter names (-1 for an unknown name), e.g. order_of({"topK", "temperature"}).
+inline std::vector<int32_t> order_of(std::initializer_list<const char*> names) {
+  std::vector<int32_t> order;
+  for (const char* n : names) order.push_back(lk::sampler_stage_index(n));
+  return order;
 }
 
 }  // namespace sampler_testing

@@ -10,23 +10,28 @@
 #include "sampling/sampling_masses.h"
 #include "ops/scalar_math.h"
 
+#include <vector>
+
 namespace lk {
 namespace {
 constexpr float kInf = __builtin_inff();
 constexpr size_t kMaxVocab = size_t(1) << 23;  // keeps every mass sum (each <= 2^30) exact in float64
 
-bool stage_enabled(SamplerStage s, const SamplerConfig& cfg) { return filter_stage(s).enabled(cfg, nullptr); }
-
+// Every entry a filter index, each filter at most once, and every enabled
+// filter listed (index: the bad entry, or order.size + the filter left out).
 Status check_order(const SamplerConfig& cfg) {
   if (cfg.order.size == 0) return Status::Ok();
-  bool seen[kStageCount] = {};
+  std::vector<bool> seen(filter_count());
   for (size_t i = 0; i < cfg.order.size; ++i) {
-    const int32_t s = int32_t(cfg.order.data[i]);
-    if (s < 0 || size_t(s) >= kStageCount || seen[s]) return Status::Error(StatusCode::kBadOrder, i);
-    seen[s] = true;
+    const int32_t f = cfg.order.data[i];
+    if (f < 0 || size_t(f) >= seen.size() || seen[size_t(f)]) return Status::Error(StatusCode::kBadOrder, i);
+    seen[size_t(f)] = true;
   }
-  for (size_t s = 0; s < kStageCount; ++s)
-    if (!seen[s] && stage_enabled(SamplerStage(s), cfg)) return Status::Error(StatusCode::kBadOrder, cfg.order.size);
+  for (size_t f = 0; f < seen.size(); ++f) {
+    const size_t s = filter_stage(f);
+    if (!seen[f] && sampler_stages().data[s]->enabled(cfg, stage_own(cfg, s)))
+      return Status::Error(StatusCode::kBadOrder, cfg.order.size + f);
+  }
   return Status::Ok();
 }
 
@@ -109,8 +114,7 @@ Status validate_sampler_options(const SamplerConfig& cfg) {
   for (size_t s = 0; s < stages.size; ++s) {
     const Span<SamplerOption> own = stages.data[s]->options;
     if (own.size == 0) continue;
-    double values[kMaxStageOptions];
-    stage_option_values(cfg, s, values);
+    const double* values = stage_own(cfg, s);
     for (size_t k = 0; k < own.size; ++k, ++at)
       if (!option_accepts(own.data[k], values[k])) return Status::Error(S::kBadOption, at);
   }
@@ -168,14 +172,15 @@ namespace {
 size_t opening_top_k(const SamplerConfig& cfg, size_t vocab) {
   const size_t selector = enabled_selector(cfg);
   if (selector != SIZE_MAX && sampler_stages().data[selector]->replaces_filters) return 0;
-  const SamplerStage* order = cfg.order.size ? cfg.order.data : kDefaultOrder;
-  const size_t stages = cfg.order.size ? cfg.order.size : kStageCount;
-  for (size_t s = 0; s < stages; ++s) {
-    if (!stage_enabled(order[s], cfg)) continue;
-    if (order[s] != SamplerStage::kTopK) return 0;
+  const Span<int32_t> order = cfg.order.size ? cfg.order : order_preset(0);
+  for (size_t i = 0; i < order.size; ++i) {
+    const size_t s = filter_stage(size_t(order.data[i]));
+    const SamplerStageInterface& stage = *sampler_stages().data[s];
+    if (!stage.enabled(cfg, stage_own(cfg, s))) continue;
+    if (!stage.head) return 0;
     const size_t min_keep = cfg.min_keep > 1 ? size_t(cfg.min_keep) : 1;
-    const size_t k = size_t(cfg.top_k) > min_keep ? size_t(cfg.top_k) : min_keep;
-    return k < vocab && uses_sampled_threshold(vocab, k) ? k : 0;
+    const size_t k = stage.head(cfg, stage_own(cfg, s), min_keep);
+    return k != 0 && k < vocab && uses_sampled_threshold(vocab, k) ? k : 0;
   }
   return 0;
 }
@@ -185,13 +190,13 @@ size_t opening_top_k(const SamplerConfig& cfg, size_t vocab) {
 // that draws and succeeds.
 struct Selection {
   size_t stage = SIZE_MAX;
-  double own[kMaxStageOptions];
+  const double* own = nullptr;  // the selector's own option values, in cfg
   std::vector<double> state;
 
   explicit Selection(const SamplerConfig& cfg, const SequenceState& seq) {
     stage = enabled_selector(cfg);
     if (stage == SIZE_MAX) return;
-    stage_option_values(cfg, stage, own);
+    own = stage_own(cfg, stage);
     const SamplerStageInterface& s = *sampler_stages().data[stage];
     const size_t at = stage_slots(stage).state;
     if (s.state_size == 0) return;
@@ -278,9 +283,12 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
     const uint32_t first = uint32_t(top.index);
     compact_positions(c, ctx, &first, 1, [](size_t) { return true; });
   } else {
-    const SamplerStage* order = cfg.order.size ? cfg.order.data : kDefaultOrder;
-    const size_t stages = selection->replaces_filters() ? 0 : cfg.order.size ? cfg.order.size : kStageCount;
-    for (size_t s = 0; s < stages; ++s) filter_stage(order[s]).filter(c, ctx, nullptr);
+    const Span<int32_t> order = selection->replaces_filters() ? Span<int32_t>{} : cfg.order.size ? cfg.order : order_preset(0);
+    for (size_t i = 0; i < order.size; ++i) {
+      const size_t s = filter_stage(size_t(order.data[i]));
+      const SamplerStageInterface& stage = *sampler_stages().data[s];
+      if (stage.enabled(cfg, stage_own(cfg, s))) stage.filter(c, ctx, stage_own(cfg, s));
+    }
     if (selection->stage != SIZE_MAX) {
       selection->interface().select(c, ctx, selection->own, selection->state.empty() ? nullptr : selection->state.data());
     }

@@ -57,10 +57,11 @@
 //    first index of the maximum processed logit; the stages are skipped
 //    (every one of them keeps that token anyway, except XTC). No draw is
 //    used, but the step still advances the RNG by two (see 5).
-// 4. Otherwise the stages run in `order` (default kDefaultOrder, llama.cpp's
-//    common-sampler chain). Filters see the probabilities at the temperature
-//    in force: 1 before the kTemperature stage, T after it (HF applies
-//    temperature first: use kHfOrder). Every filter keeps at least
+// 4. Otherwise the filter stages run in `order` (default: the "llama.cpp"
+//    preset, llama.cpp's common-sampler chain; each filter declares its place
+//    in each preset, sampler_stages.h). Filters see the probabilities at the
+//    temperature in force: 1 before the temperature stage, T after it (HF
+//    applies temperature first: the "hf" preset). Every filter keeps at least
 //    max(min_keep, 1) candidates (the most probable ones), except where noted.
 //    Probabilities are computed from the sampler's weights w_i = exp((z_i -
 //    z_max)/T), float32 from the project's exp kernel, within 2^-21 relative
@@ -90,11 +91,7 @@
 //    - epsilon (HF `EpsilonLogitsWarper`): keep p_i >= epsilon. 0 = off.
 //    - eta (HF `EtaLogitsWarper`): keep p_i >= min(eta, sqrt(eta)·exp(−H)).
 //      0 = off.
-//    - XTC (llama.cpp `xtc`): with probability xtc_probability (the step's
-//      second uniform u2: applied iff u2 <= xtc_probability), if at least two
-//      tokens have p_i >= xtc_threshold, remove all of them but the least
-//      probable (the last in rank order), unless fewer than min_keep would
-//      remain. Off when xtc_probability = 0 or xtc_threshold > 0.5.
+//    - XTC (llama.cpp `xtc`): stages/xtc.cpp, with its options.
 //    - temperature: T = temperature, or with dynatemp_range > 0 the
 //      llama.cpp `temp_ext` rule: T = max(0, t − r) + 2r·(H / log n)^exponent
 //      with H the entropy at T = 1 of the n current candidates (a T below
@@ -154,35 +151,17 @@ struct TokenBias {
   float value;
 };
 
-enum class SamplerStage : int32_t {
-  kTopK = 0,
-  kTopP = 1,
-  kMinP = 2,
-  kTypicalP = 3,
-  kTopNSigma = 4,
-  kEpsilon = 5,
-  kEta = 6,
-  kXtc = 7,
-  kTemperature = 8,
-};
-constexpr size_t kStageCount = 9;
-
-// llama.cpp's default chain (common/common.h: top-n-σ, top-k, typical, top-p,
-// min-p, XTC, temperature) with HF's epsilon and eta placed after min-p.
-// (Its penalties and DRY, listed first there, are the fixed step 1 here.)
-constexpr SamplerStage kDefaultOrder[kStageCount] = {
-    SamplerStage::kTopNSigma, SamplerStage::kTopK, SamplerStage::kTypicalP,
-    SamplerStage::kTopP,      SamplerStage::kMinP, SamplerStage::kEpsilon,
-    SamplerStage::kEta,       SamplerStage::kXtc,  SamplerStage::kTemperature};
-// HF transformers' warper order (temperature first), then the llama.cpp-only stages.
-constexpr SamplerStage kHfOrder[kStageCount] = {
-    SamplerStage::kTemperature, SamplerStage::kTopK,    SamplerStage::kTopP,
-    SamplerStage::kMinP,        SamplerStage::kTypicalP, SamplerStage::kEpsilon,
-    SamplerStage::kEta,         SamplerStage::kTopNSigma, SamplerStage::kXtc};
-
 constexpr int32_t kMaxTopLogprobs = 20;
 // Room for the options that stages declare themselves (sampler_stages.h).
 constexpr size_t kMaxStageOptions = 16;
+
+// The values of the options that stages declare themselves, at the slots the
+// registry assigns (sampler_stages.h); set them by name through
+// sampler_options.h. A new configuration holds every declared default.
+struct StageOptionValues {
+  StageOptionValues();
+  double values[kMaxStageOptions];
+};
 
 struct SamplerConfig {
   // Logit processing (step 1 above).
@@ -214,10 +193,11 @@ struct SamplerConfig {
   double top_n_sigma = 0.0;              // >= 0
   double epsilon = 0.0;                  // [0, 1)
   double eta = 0.0;                      // [0, 1)
-  double xtc_probability = 0.0;          // [0, 1]
-  double xtc_threshold = 0.1;            // [0, 1]; > 0.5 = off
   int32_t min_keep = 1;                  // filters keep >= max(min_keep, 1)
-  Span<SamplerStage> order;              // empty = kDefaultOrder
+  // The filters' order, as filter indices (sampler_stage_index, or a
+  // preset's list from order_preset): every enabled filter once; empty = the
+  // "llama.cpp" preset.
+  Span<int32_t> order;
 
   // History-dependent masks (step 1d).
   Span<int32_t> begin_suppress_tokens;   // tokens in [0, V)
@@ -234,14 +214,8 @@ struct SamplerConfig {
   double mirostat_eta = 0.1;             // learning rate; >= 0
   int32_t mirostat_m = 100;              // v1: tokens used to estimate s; [1, 1024]
 
-  // Options declared by stages (sampler_stages.h), at the slots the registry
-  // assigns (set them by name through sampler_options.h); NaN = the stage's
-  // declared default.
-  double stage_options[kMaxStageOptions] = {
-      __builtin_nan(""), __builtin_nan(""), __builtin_nan(""), __builtin_nan(""),
-      __builtin_nan(""), __builtin_nan(""), __builtin_nan(""), __builtin_nan(""),
-      __builtin_nan(""), __builtin_nan(""), __builtin_nan(""), __builtin_nan(""),
-      __builtin_nan(""), __builtin_nan(""), __builtin_nan(""), __builtin_nan("")};
+  // Options declared by stages (sampler_stages.h): XTC's, adaptive-p's, ...
+  StageOptionValues stage_options;
 
   // Results.
   int32_t top_logprobs = 0;              // [0, 20]

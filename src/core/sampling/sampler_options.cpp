@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 namespace lk {
 namespace {
@@ -46,8 +47,6 @@ const SamplerOption kOptions[] = {
   {"topNSigma", OptionKind::kNumber, 0, kInf, false, false, LK_DOC("Keep logits >= max − n·σ (llama.cpp top-n-σ); 0 = off."), LK_FIELD(top_n_sigma)},
   {"epsilon", OptionKind::kNumber, 0, 1, false, true, LK_DOC("HF epsilon sampling: keep p >= epsilon; 0 = off."), LK_FIELD(epsilon)},
   {"eta", OptionKind::kNumber, 0, 1, false, true, LK_DOC("HF eta sampling: keep p >= min(eta, sqrt(eta)·e^-H); 0 = off."), LK_FIELD(eta)},
-  {"xtcProbability", OptionKind::kNumber, 0, 1, false, false, LK_DOC("XTC (llama.cpp): probability of applying it at a step; 0 = off."), LK_FIELD(xtc_probability)},
-  {"xtcThreshold", OptionKind::kNumber, 0, 1, false, false, LK_DOC("XTC: tokens with p >= this (all but the least probable) are removed; > 0.5 = off."), LK_FIELD(xtc_threshold)},
   {"minKeep", OptionKind::kInteger, 0, kInt32Max, false, false, LK_DOC("Every filter keeps at least max(minKeep, 1) tokens."), LK_FIELD(min_keep)},
   {"repetitionPenalty", OptionKind::kFloat, 0, kFloatMax, true, false, LK_DOC("HF/llama.cpp repetition penalty: positive logits divided, negative multiplied; 1 = off."), LK_FIELD(repetition_penalty)},
   {"frequencyPenalty", OptionKind::kFloat, -kFloatMax, kFloatMax, false, false, LK_DOC("OpenAI frequency penalty: z −= count · this."), LK_FIELD(frequency_penalty)},
@@ -102,11 +101,12 @@ void append_string(std::string& out, const char* s) {
   out += '"';
 }
 
-void append_stages(std::string& out, const SamplerStage* order, size_t n) {
+// A list of filter indices as their names.
+void append_filters(std::string& out, Span<int32_t> filters) {
   out += '[';
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < filters.size; ++i) {
     if (i) out += ',';
-    append_string(out, filter_stage(order[i]).name);
+    append_string(out, sampler_stages().data[filter_stage(size_t(filters.data[i]))]->name);
   }
   out += ']';
 }
@@ -151,15 +151,14 @@ double option_value(const SamplerConfig& cfg, size_t i) {
   if (i < sampler_options().size) return sampler_options().data[i].get(cfg);
   StageOption at{};
   stage_option(i, &at);
-  const double v = cfg.stage_options[stage_slots(at.stage).options + at.own];
-  return v == v ? v : option_at(i).def;
+  return stage_own(cfg, at.stage)[at.own];
 }
 
 void set_option(SamplerConfig& cfg, size_t i, double value) {
   if (i < sampler_options().size) return sampler_options().data[i].set(cfg, value);
   StageOption at{};
   stage_option(i, &at);
-  cfg.stage_options[stage_slots(at.stage).options + at.own] = value;
+  cfg.stage_options.values[stage_slots(at.stage).options + at.own] = value;
 }
 
 int32_t sampler_option_index(const char* name) {
@@ -174,6 +173,73 @@ bool option_accepts(const SamplerOption& o, double v) {
   if (o.max_exclusive ? !(v < o.max) : !(v <= o.max)) return false;
   if (o.kind == OptionKind::kInteger || o.kind == OptionKind::kBoolean) return v == double(int64_t(v));
   return true;
+}
+
+namespace {
+// A double as JavaScript's String(v) writes it: the shortest digits that
+// read back the same, "NaN", "Infinity", exponents as 1e-7 and 1e+21.
+std::string js_number(double v) {
+  if (v != v) return "NaN";
+  if (v == kInf) return "Infinity";
+  if (v == -kInf) return "-Infinity";
+  char buf[40];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof(buf), "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string out = buf;
+  const size_t e = out.find('e');
+  if (e == std::string::npos) return out;
+  // C writes 1e-07 and 1e+21; JavaScript 1e-7 and 1e+21.
+  std::string mantissa = out.substr(0, e), sign = out.substr(e + 1, 1), exp = out.substr(e + 2);
+  while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
+  const double magnitude = v < 0 ? -v : v;
+  if (magnitude >= 1e-7 && magnitude < 1e21) {
+    std::snprintf(buf, sizeof(buf), "%.17f", v);  // plain digits where JavaScript uses them
+    for (int digits = 0; digits <= 17; ++digits) {
+      std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+      if (std::strtod(buf, nullptr) == v) return buf;
+    }
+  }
+  return mantissa + "e" + sign + exp;
+}
+
+std::string filter_name(size_t f) { return sampler_stages().data[filter_stage(f)]->name; }
+}  // namespace
+
+std::string sampler_options_message(const Status& st, const SamplerConfig& cfg) {
+  if (st.code == StatusCode::kBadOption && st.index < option_count()) {
+    const SamplerOption& o = option_at(st.index);
+    const double v = option_value(cfg, st.index);
+    const std::string name = std::string("options.") + o.name, got = ", got " + js_number(v);
+    const bool integer = o.kind == OptionKind::kInteger || o.kind == OptionKind::kBoolean;
+    if (option_accepts(o, v)) {
+      // A valid value that enables a second selector.
+      const size_t first = enabled_selector(cfg);
+      return name + " enables the " + sampler_stages().data[enabled_selector(cfg, first + 1)]->name +
+             " selector, but " + sampler_stages().data[first]->name + " already picks the token: one selector at a time";
+    }
+    if (v != v || (integer && v == v && v != kInf && v != -kInf && v != double(int64_t(v))))
+      return name + " must be " + (integer ? "an integer" : "a number") + got;
+    if (o.min_exclusive ? !(v > o.min) : !(v >= o.min))
+      return name + " must be " + (o.min_exclusive ? "> " : ">= ") + js_number(o.min) + got;
+    if (v == kInf && o.max == kInf) return name + " must be finite" + got;
+    return name + " must be " + (o.max_exclusive ? "< " : "<= ") + js_number(o.max) + got;
+  }
+  if (st.code == StatusCode::kBadOrder) {
+    const Span<int32_t> order = cfg.order;
+    if (st.index >= order.size) {
+      return "options.order leaves out '" + filter_name(st.index - order.size) +
+             "', which the options enable: list it, or turn it off";
+    }
+    const int32_t f = order.data[st.index];
+    const std::string at = "options.order[" + std::to_string(st.index) + "]";
+    if (f >= 0 && size_t(f) < filter_count()) return at + " repeats '" + filter_name(size_t(f)) + "': list each stage once";
+    std::string names;
+    for (size_t k = 0; k < filter_count(); ++k) names += (k ? ", " : "") + filter_name(k);
+    return at + " must be one of " + names;
+  }
+  return status_name(st.code);
 }
 
 std::string sampler_schema_json() {
@@ -204,19 +270,25 @@ std::string sampler_schema_json() {
     out += '}';
   }
   out += "],\"stages\":";
-  SamplerStage ids[kStageCount];
-  for (size_t s = 0; s < kStageCount; ++s) ids[s] = SamplerStage(s);
-  append_stages(out, ids, kStageCount);
+  std::vector<int32_t> filters(filter_count());
+  for (size_t f = 0; f < filters.size(); ++f) filters[f] = int32_t(f);
+  append_filters(out, {filters.data(), filters.size()});
   out += ",\"selectors\":[";
-  for (size_t s = kStageCount; s < stages.size; ++s) {
-    if (s > kStageCount) out += ',';
+  bool first = true;
+  for (size_t s = 0; s < stages.size; ++s) {
+    if (!stages.data[s]->select) continue;
+    if (!first) out += ',';
+    first = false;
     append_string(out, stages.data[s]->name);
   }
   out += ']';
-  out += ",\"orders\":{\"llama.cpp\":";
-  append_stages(out, kDefaultOrder, kStageCount);
-  out += ",\"hf\":";
-  append_stages(out, kHfOrder, kStageCount);
+  out += ",\"orders\":{";
+  for (size_t p = 0; p < kOrderPresets; ++p) {
+    if (p) out += ',';
+    append_string(out, kOrderPresetNames[p]);
+    out += ':';
+    append_filters(out, order_preset(p));
+  }
   out += "},\"maxTopLogprobs\":";
   append_number(out, kMaxTopLogprobs);
   out += ",\"status\":{";

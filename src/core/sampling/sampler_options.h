@@ -65,9 +65,15 @@ int32_t sampler_option_index(const char* name);
 // Whether v is a valid value of the option (NaN never is).
 bool option_accepts(const SamplerOption& option, double v);
 
+// The message of a validate_sampler_options status (kBadOption, kBadOrder)
+// for cfg, worded as the JS API words it, e.g. "options.topP must be <= 1,
+// got 1.5", "options.order leaves out 'minP', which the options enable: list
+// it, or turn it off". The wasm module hands these to JS, so both say the same.
+std::string sampler_options_message(const Status& st, const SamplerConfig& cfg);
+
 // The schema as JSON: {"options":[{name, kind, default, min, max,
-// minExclusive, maxExclusive, doc, stage}], "stages":[filter names, in
-// SamplerStage order], "selectors":[..], "orders":{"llama.cpp":[..], "hf":[..]},
+// minExclusive, maxExclusive, doc, stage}], "stages":[the filters' names, by
+// filter index], "selectors":[..], "orders":{"llama.cpp":[..], "hf":[..]},
 // "maxTopLogprobs":20, "status":{name: code}}; unbounded sides are null; an
 // option's stage is the stage that declares it, or null.
 std::string sampler_schema_json();

@@ -78,7 +78,7 @@ Sampler::Sampler(uint64_t seed, uint64_t stream, SamplerWorkspace* shared)
   state_.rng.stream = stream;
 }
 
-void Sampler::configure(const SamplerConfig& cfg) {
+Status Sampler::configure(const SamplerConfig& cfg) {
   cfg_ = cfg;
   cfg_.logit_bias = own(cfg.logit_bias, bias_);
   cfg_.banned_tokens = own(cfg.banned_tokens, banned_);
@@ -92,6 +92,7 @@ void Sampler::configure(const SamplerConfig& cfg) {
   cfg_.dry_breakers = own(cfg.dry_breakers, dry_breakers_);
   cfg_.dry_breakers_offsets = own(cfg.dry_breakers_offsets, dry_breakers_offsets_);
   options_status_ = validate_sampler_options(cfg_);
+  return options_status_;
 }
 
 void Sampler::set_prompt(const int32_t* tokens, size_t count) {

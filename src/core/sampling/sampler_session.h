@@ -22,8 +22,12 @@ class Sampler {
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
 
-  // Copies cfg and every list it points to (cfg's spans need not outlive the call).
-  void configure(const SamplerConfig& cfg);
+  // Copies cfg and every list it points to (cfg's spans need not outlive the
+  // call) and checks its options (validate_sampler_options): a bad option or
+  // order is returned here, and by every step until configured again.
+  Status configure(const SamplerConfig& cfg);
+  // What configure() returned, and its message (sampler_options_message).
+  const Status& options_status() const { return options_status_; }
   const SamplerConfig& config() const { return cfg_; }
 
   // Replaces the history by a prompt (counted as prompt, not generated).
@@ -60,7 +64,7 @@ class Sampler {
   std::vector<TokenBias> bias_;
   std::vector<int32_t> banned_, allowed_, begin_suppress_, eos_, bad_words_, dry_breakers_;
   std::vector<uint32_t> bitmask_, bad_words_offsets_, dry_breakers_offsets_;
-  std::vector<SamplerStage> order_;
+  std::vector<int32_t> order_;
 };
 
 }  // namespace lk

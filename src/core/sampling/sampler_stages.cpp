@@ -1,9 +1,12 @@
 #include "sampling/sampler_stages.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace lk {
 
-// The registry: every stage, one line each. The filters come first, in
-// SamplerStage order (options.order names them); the selectors after.
+// The registry: every stage, one line each, filters and selectors in any
+// order. A filter's place in the preset orders is declared in its own file.
 #define LK_STAGES(X)      \
   X(kTopKStage)           \
   X(kTopPStage)           \
@@ -21,24 +24,43 @@ namespace lk {
 LK_STAGES(LK_DECLARE)
 #undef LK_DECLARE
 
+const char* const kOrderPresetNames[kOrderPresets] = {"llama.cpp", "hf"};
+
 namespace {
 #define LK_ADDRESS(id) &id,
 const SamplerStageInterface* kStages[] = {LK_STAGES(LK_ADDRESS)};
 #undef LK_ADDRESS
+#undef LK_STAGES
 constexpr size_t kStageTotal = sizeof(kStages) / sizeof(kStages[0]);
 
-// Slots in order of registration; checked once against the room SamplerConfig has.
+// What the registry implies, worked out once: each stage's slots (in order
+// of registration), the filters, the preset orders and the options' defaults.
 struct Layout {
   StageSlots slots[kStageTotal];
   size_t state = 0;
+  size_t filters[kStageTotal];
+  size_t filter_total = 0;
+  int32_t presets[kOrderPresets][kStageTotal];
+  double defaults[kMaxStageOptions] = {};
   Layout() {
     size_t options = 0;
     for (size_t s = 0; s < kStageTotal; ++s) {
+      const SamplerStageInterface& stage = *kStages[s];
       slots[s] = {options, state};
-      options += kStages[s]->options.size;
-      if (!kStages[s]->state_field) state += kStages[s]->state_size;
+      // A stage is a filter or a selector, never both nor neither.
+      if ((stage.filter == nullptr) == (stage.select == nullptr)) __builtin_trap();
+      if (options + stage.options.size > kMaxStageOptions) __builtin_trap();  // raise kMaxStageOptions in sampler.h
+      for (size_t k = 0; k < stage.options.size; ++k) defaults[options + k] = stage.options.data[k].def;
+      options += stage.options.size;
+      if (!stage.state_field) state += stage.state_size;
+      if (stage.filter) filters[filter_total++] = s;
     }
-    if (options > kMaxStageOptions) __builtin_trap();  // raise kMaxStageOptions in sampler.h
+    for (size_t p = 0; p < kOrderPresets; ++p) {
+      for (size_t f = 0; f < filter_total; ++f) presets[p][f] = int32_t(f);
+      std::stable_sort(presets[p], presets[p] + filter_total, [&](int32_t a, int32_t b) {
+        return kStages[filters[a]]->place[p] < kStages[filters[b]]->place[p];
+      });
+    }
   }
 };
 const Layout& layout() {
@@ -46,39 +68,36 @@ const Layout& layout() {
   return l;
 }
 }  // namespace
-#undef LK_STAGES
+
+StageOptionValues::StageOptionValues() { std::memcpy(values, layout().defaults, sizeof(values)); }
 
 Span<const SamplerStageInterface*> sampler_stages() { return {kStages, kStageTotal}; }
+
+size_t filter_count() { return layout().filter_total; }
+
+size_t filter_stage(size_t f) { return layout().filters[f]; }
+
+int32_t sampler_stage_index(const char* name) {
+  for (size_t f = 0; f < filter_count(); ++f)
+    if (std::strcmp(kStages[filter_stage(f)]->name, name) == 0) return int32_t(f);
+  return -1;
+}
+
+Span<int32_t> order_preset(size_t preset) { return {layout().presets[preset], layout().filter_total}; }
 
 StageSlots stage_slots(size_t stage) { return layout().slots[stage]; }
 
 size_t stage_state_size() { return layout().state; }
 
-void stage_option_values(const SamplerConfig& cfg, size_t stage, double* out) {
-  const SamplerStageInterface& s = *kStages[stage];
-  const size_t base = stage_slots(stage).options;
-  for (size_t k = 0; k < s.options.size; ++k) {
-    const double v = cfg.stage_options[base + k];
-    out[k] = v == v ? v : s.options.data[k].def;
-  }
-}
-
 size_t enabled_selector(const SamplerConfig& cfg, size_t from) {
-  double own[kMaxStageOptions];
-  for (size_t s = from; s < kStageTotal; ++s) {
-    stage_option_values(cfg, s, own);
-    if (kStages[s]->enabled(cfg, own)) return s;
-  }
+  for (size_t s = from; s < kStageTotal; ++s)
+    if (kStages[s]->select && kStages[s]->enabled(cfg, stage_own(cfg, s))) return s;
   return SIZE_MAX;
 }
 
 bool zero_mass_dropped(const SamplerConfig& cfg) {
-  double own[kMaxStageOptions];
-  for (size_t s = 0; s < kStageTotal; ++s) {
-    if (!kStages[s]->drops_zero_mass) continue;
-    stage_option_values(cfg, s, own);
-    if (kStages[s]->enabled(cfg, own)) return true;
-  }
+  for (size_t s = 0; s < kStageTotal; ++s)
+    if (kStages[s]->drops_zero_mass && kStages[s]->enabled(cfg, stage_own(cfg, s))) return true;
   return false;
 }
 

@@ -4,12 +4,16 @@
 // configured order, then the enabled selector (or the plain draw) picks the
 // token; a selector may replace the filters (mirostat, as llama.cpp's common
 // sampler runs it). A stage declares its options (they join the sampler schema that
-// sampler_options.h exports, and reach the stage through
-// SamplerConfig::stage_options) and its per-sequence state (kept in
-// SequenceState::stage_state and saved with it).
+// sampler_options.h exports, and reach the stage as `own`, from
+// SamplerConfig::stage_options), its per-sequence state (kept in
+// SequenceState::stage_state and saved with it) and, for a filter, its place
+// in each preset order. The registry is the one list of stages: the filter
+// names and the preset orders (in the schema, the .d.ts and the docs) come
+// from it.
 //
-// Adding a stage: one file defining a SamplerStageInterface (see
-// stages/adaptive_p.cpp), its test, a docs entry, and one line in the registry.
+// Adding a stage: one file defining a SamplerStageInterface (a filter:
+// stages/xtc.cpp; a selector: stages/adaptive_p.cpp), its test, a docs
+// paragraph, and one line in the registry (CONTRIBUTING.md).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +24,11 @@
 
 namespace lk {
 
+// The preset orders (options.order = "llama.cpp" | "hf"): llama.cpp's
+// common-sampler chain, and HF transformers' warper order (temperature first).
+constexpr size_t kOrderPresets = 2;
+extern const char* const kOrderPresetNames[kOrderPresets];
+
 struct SamplerStageInterface {
   const char* name;                  // as in the schema (and options.order for filters)
   Span<SamplerOption> options;       // options declared here (not SamplerConfig fields); may be empty
@@ -27,7 +36,8 @@ struct SamplerStageInterface {
   // Whether the stage changes anything under these options. `own` are the
   // values of the stage's own options, in declaration order.
   bool (*enabled)(const SamplerConfig& cfg, const double* own);
-  // Filters: narrow the candidates, at their place in the order.
+  // Filters: narrow the candidates, at their place in the order (called only
+  // when enabled).
   void (*filter)(Candidates& c, StepContext& ctx, const double* own);
   // Selectors (filter == nullptr): after the filters, leave in c the final
   // distribution (candidates and weights at ctx.temperature) the token is
@@ -55,12 +65,28 @@ struct SamplerStageInterface {
   // keeps it in its own SequenceState field, saved under its own JSON key
   // (mirostat's mu, "mirostatMu"); nullptr: in SequenceState::stage_state.
   double SequenceState::*state_field = nullptr;
+  // Filters: the place in each preset order (kOrderPresetNames), as a rank:
+  // a preset lists the filters by ascending rank (equal ranks in registry
+  // order). The built-in filters use multiples of 10, so a new one goes
+  // between two by picking a rank between theirs.
+  double place[kOrderPresets] = {0, 0};
+  // Filters that select a fixed count of the best tokens (top-k): that count
+  // (0 = none) under these options, so that when the filter opens the chain
+  // the step's first scan also gathers the head it selects from.
+  size_t (*head)(const SamplerConfig& cfg, const double* own, size_t min_keep) = nullptr;
 };
 
-// Every stage: the filters first, in SamplerStage order, then the selectors.
+// Every registered stage, in registry order.
 Span<const SamplerStageInterface*> sampler_stages();
-// The registered filters are SamplerStage's values [0, kStageCount).
-inline const SamplerStageInterface& filter_stage(SamplerStage s) { return *sampler_stages().data[size_t(s)]; }
+// The filters (stages with a filter function), in registry order: options.order
+// lists filter indices into this list.
+size_t filter_count();
+// The registry index of filter f.
+size_t filter_stage(size_t f);
+// The filter index of the filter called `name`, or -1.
+int32_t sampler_stage_index(const char* name);
+// A preset order (0 = "llama.cpp", 1 = "hf") as filter indices, every filter once.
+Span<int32_t> order_preset(size_t preset);
 
 // Where stage s's own option values and state live.
 struct StageSlots {
@@ -70,12 +96,18 @@ struct StageSlots {
 StageSlots stage_slots(size_t stage);
 // Σ state_size over the stages whose state is in SequenceState::stage_state.
 size_t stage_state_size();
-// The stage's own option values (declared defaults where cfg leaves them unset).
-void stage_option_values(const SamplerConfig& cfg, size_t stage, double* out);
+// The values of stage s's own options in cfg, in declaration order.
+inline const double* stage_own(const SamplerConfig& cfg, size_t stage) {
+  return cfg.stage_options.values + stage_slots(stage).options;
+}
 // The first enabled selector registered at or after `from`, or SIZE_MAX (the plain draw).
-size_t enabled_selector(const SamplerConfig& cfg, size_t from = kStageCount);
+size_t enabled_selector(const SamplerConfig& cfg, size_t from = 0);
 // Whether an enabled stage (a filter, wherever the order puts it, or the
 // selector) keeps no zero-mass token: StepContext::skip_below_grid.
 bool zero_mass_dropped(const SamplerConfig& cfg);
+
+// The temperature stage's work (sampling_filters.cpp), for a selector that
+// replaces the filters but applies the temperature (mirostat).
+void apply_temperature(Candidates& c, StepContext& ctx);
 
 }  // namespace lk

@@ -360,29 +360,6 @@ void top_n_sigma(Candidates& c, StepContext& ctx) {
   compact(c, ctx, [&](size_t i) { return double(c.z[i]) >= cut; });
 }
 
-void xtc(Candidates& c, StepContext& ctx) {
-  const SamplerConfig& cfg = ctx.cfg;
-  if (cfg.xtc_probability <= 0 || cfg.xtc_threshold > 0.5 || c.n < 2) return;
-  if (ctx.u_aux > cfg.xtc_probability) return;
-  ensure_weights(c, ctx.temperature, ctx);
-  const double threshold = cfg.xtc_threshold * weights_sum(c, ctx);
-  size_t above = 0, last = 0;
-  uint32_t last_key = 0;
-  for (size_t i = 0; i < c.n; ++i) {
-    if (double(c.w[i]) < threshold) continue;
-    // The least probable of them: the last in rank order (largest key, then largest id).
-    const uint32_t key = rank_key_desc(c.z[i]);
-    if (above == 0 || key >= last_key) {
-      last_key = key;
-      last = i;
-    }
-    ++above;
-  }
-  if (above < 2 || c.n - (above - 1) < ctx.min_keep) return;
-  compact(c, ctx, [&](size_t i) { return i == last || double(c.w[i]) < threshold; });
-  c.w_valid = false;  // the maximum was removed
-}
-
 void temperature(Candidates& c, StepContext& ctx) {
   const SamplerConfig& cfg = ctx.cfg;
   if (cfg.dynatemp_range <= 0) {
@@ -405,25 +382,32 @@ void temperature(Candidates& c, StepContext& ctx) {
   ctx.temperature = 1.0;
 }
 
+size_t top_k_head(const SamplerConfig& cfg, const double*, size_t min_keep) {
+  return size_t(cfg.top_k) > min_keep ? size_t(cfg.top_k) : min_keep;
+}
+
 }  // namespace
 
-// The filters behind the stage interface (sampler_stages.h); their options
-// are SamplerConfig fields, so they declare none of their own. `narrows`:
-// the stage keeps no zero-mass token (SamplerStageInterface::drops_zero_mass).
-#define LK_FILTER(id, label, fn, is_enabled, narrows)                                              \
-  extern const SamplerStageInterface id = {                                                       \
-      label,   {},      0, [](const SamplerConfig& cfg, const double*) -> bool { return is_enabled; }, \
-      [](Candidates& c, StepContext& ctx, const double*) { fn(c, ctx); },                          \
-      nullptr, nullptr, nullptr, nullptr, false, narrows};
-LK_FILTER(kTopKStage, "topK", top_k, cfg.top_k > 0, true)
-LK_FILTER(kTopPStage, "topP", top_p, cfg.top_p < 1, true)
-LK_FILTER(kMinPStage, "minP", min_p, cfg.min_p > 0, true)
-LK_FILTER(kTypicalPStage, "typicalP", typical_p, cfg.typical_p < 1, true)
-LK_FILTER(kTopNSigmaStage, "topNSigma", top_n_sigma, cfg.top_n_sigma > 0, true)
-LK_FILTER(kEpsilonStage, "epsilon", epsilon, cfg.epsilon > 0, true)
-LK_FILTER(kEtaStage, "eta", eta, cfg.eta > 0, true)
-LK_FILTER(kXtcStage, "xtc", xtc, cfg.xtc_probability > 0 && cfg.xtc_threshold <= 0.5, false)
-LK_FILTER(kTemperatureStage, "temperature", temperature, cfg.temperature != 1.0 || cfg.dynatemp_range > 0, false)
+void apply_temperature(Candidates& c, StepContext& ctx) { temperature(c, ctx); }
+
+// The filters behind the stage interface (sampler_stages.h) whose options
+// are SamplerConfig fields (so they declare none of their own). `narrows`:
+// the stage keeps no zero-mass token (SamplerStageInterface::drops_zero_mass);
+// `llama`, `hf`: its place in the two preset orders.
+#define LK_FILTER(id, label, fn, is_enabled, narrows, llama, hf, head)                                       \
+  extern const SamplerStageInterface id = {                                                                \
+      label, {}, 0, [](const SamplerConfig& cfg, const double*) -> bool { return is_enabled; },            \
+      [](Candidates& c, StepContext& ctx, const double*) { fn(c, ctx); },                                   \
+      nullptr, nullptr, nullptr, nullptr, false, narrows, nullptr, {llama, hf}, head};
+LK_FILTER(kTopKStage, "topK", top_k, cfg.top_k > 0, true, 20, 20, top_k_head)
+LK_FILTER(kTopPStage, "topP", top_p, cfg.top_p < 1, true, 40, 30, nullptr)
+LK_FILTER(kMinPStage, "minP", min_p, cfg.min_p > 0, true, 50, 40, nullptr)
+LK_FILTER(kTypicalPStage, "typicalP", typical_p, cfg.typical_p < 1, true, 30, 50, nullptr)
+LK_FILTER(kTopNSigmaStage, "topNSigma", top_n_sigma, cfg.top_n_sigma > 0, true, 10, 80, nullptr)
+LK_FILTER(kEpsilonStage, "epsilon", epsilon, cfg.epsilon > 0, true, 60, 60, nullptr)
+LK_FILTER(kEtaStage, "eta", eta, cfg.eta > 0, true, 70, 70, nullptr)
+LK_FILTER(kTemperatureStage, "temperature", temperature, cfg.temperature != 1.0 || cfg.dynatemp_range > 0, false, 90, 10,
+          nullptr)
 #undef LK_FILTER
 
 }  // namespace lk

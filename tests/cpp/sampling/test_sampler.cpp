@@ -18,6 +18,9 @@ using sampler_testing::chi2_critical_1e3;
 using sampler_testing::is_bad_option;
 using sampler_testing::Lcg;
 using sampler_testing::normal_row;
+using sampler_testing::option;
+using sampler_testing::order_of;
+using sampler_testing::set_option;
 using sampler_testing::sequence;
 
 namespace {
@@ -198,10 +201,11 @@ TEST_CASE("sampler step: draws fit the exact final distribution (chi-square, fal
   add("+inf entries share the mass", with_inf, [](lk::SamplerConfig& c) { c.top_p = 0.9; });
   add("penalties, HF order, top-k 20, top-p 0.95", base, [](lk::SamplerConfig& c) {
     c.repetition_penalty = 1.3f; c.frequency_penalty = 0.2f; c.presence_penalty = 0.1f;
-    c.order = {lk::kHfOrder, lk::kStageCount}; c.temperature = 0.8; c.top_k = 20; c.top_p = 0.95; });
+    c.order = lk::order_preset(1); c.temperature = 0.8; c.top_k = 20; c.top_p = 0.95; });
   add("dynamic temperature, eta, epsilon, top-n-sigma", base, [](lk::SamplerConfig& c) {
     c.dynatemp_range = 0.5; c.eta = 0.01; c.epsilon = 0.002; c.top_n_sigma = 2.5; });
-  add("XTC p=0.5 (a mixture)", base, [](lk::SamplerConfig& c) { c.xtc_probability = 0.5; c.xtc_threshold = 0.05; }, true);
+  add("XTC p=0.5 (a mixture)", base, [](lk::SamplerConfig& c) {
+    set_option(c, "xtcProbability", 0.5); set_option(c, "xtcThreshold", 0.05); }, true);
   add("mirostat v2 at its starting mu", base, [](lk::SamplerConfig& c) { c.mirostat = 2; c.mirostat_tau = 2; });
   add("mirostat v1 at its starting mu", base, [](lk::SamplerConfig& c) { c.mirostat = 1; c.mirostat_tau = 2.5; });
   static const lk::TokenBias bias[] = {{0, 3.0f}, {1, -2.0f}};
@@ -223,10 +227,10 @@ TEST_CASE("sampler step: draws fit the exact final distribution (chi-square, fal
     };
     if (s.xtc_mix) {
       lk::SamplerConfig on = s.cfg, off = s.cfg;
-      on.xtc_probability = 1;
-      off.xtc_probability = 0;
-      accumulate(on, s.cfg.xtc_probability);
-      accumulate(off, 1 - s.cfg.xtc_probability);
+      set_option(on, "xtcProbability", 1);
+      set_option(off, "xtcProbability", 0);
+      accumulate(on, option(s.cfg, "xtcProbability"));
+      accumulate(off, 1 - option(s.cfg, "xtcProbability"));
     } else {
       accumulate(s.cfg, 1.0);
     }
@@ -326,7 +330,8 @@ TEST_CASE("sampler step: bad parameters give named errors") {
   CHECK(is_bad_option(code([](lk::SamplerConfig& c) { c.epsilon = 1; }), "epsilon"));
   CHECK(is_bad_option(code([](lk::SamplerConfig& c) { c.eta = -0.1; }), "eta"));
   CHECK(is_bad_option(code([](lk::SamplerConfig& c) { c.top_n_sigma = -1; }), "topNSigma"));
-  CHECK(is_bad_option(code([](lk::SamplerConfig& c) { c.xtc_threshold = 1.5; }), "xtcThreshold"));
+  CHECK(is_bad_option(code([](lk::SamplerConfig& c) { set_option(c, "xtcThreshold", 1.5); }), "xtcThreshold"));
+  CHECK(is_bad_option(code([](lk::SamplerConfig& c) { set_option(c, "xtcProbability", NAN); }), "xtcProbability"));
   CHECK(is_bad_option(code([](lk::SamplerConfig& c) { c.dynatemp_range = -1; }), "dynatempRange"));
   CHECK(is_bad_option(code([](lk::SamplerConfig& c) { c.top_logprobs = 21; }), "topLogprobs"));
   static const lk::TokenBias bad_bias[] = {{0, 1}, {3, 1}}, nan_bias[] = {{0, NAN}};
@@ -341,11 +346,10 @@ TEST_CASE("sampler step: bad parameters give named errors") {
   lk::SamplerConfig c;
   c.token_bitmask = {short_mask, 1};
   CHECK(step(wide, c, rng, &r).code == S::kBitmaskTooShort);
-  static const lk::SamplerStage only_temp[] = {lk::SamplerStage::kTemperature};
-  static const lk::SamplerStage twice[] = {lk::SamplerStage::kTopK, lk::SamplerStage::kTopK};
-  CHECK(code([](lk::SamplerConfig& c) { c.order = {only_temp, 1}; c.top_k = 5; }).code == S::kBadOrder);
-  CHECK(code([](lk::SamplerConfig& c) { c.order = {twice, 2}; }).code == S::kBadOrder);
-  CHECK(code([](lk::SamplerConfig& c) { c.order = {only_temp, 1}; c.temperature = 0.5; }).code == S::kOk);
+  static const std::vector<int32_t> only_temp = order_of({"temperature"}), twice = order_of({"topK", "topK"});
+  CHECK(code([](lk::SamplerConfig& c) { c.order = {only_temp.data(), 1}; c.top_k = 5; }).code == S::kBadOrder);
+  CHECK(code([](lk::SamplerConfig& c) { c.order = {twice.data(), 2}; }).code == S::kBadOrder);
+  CHECK(code([](lk::SamplerConfig& c) { c.order = {only_temp.data(), 1}; c.temperature = 0.5; }).code == S::kOk);
   // No token left: everything masked; NaN reports the first index.
   lk::SamplerConfig plain;
   CHECK(step({-INFINITY, -INFINITY}, plain, rng, &r).code == S::kNoTokenLeft);

@@ -64,6 +64,7 @@ TEST_CASE("sampler options: unique names, defaults within their rules, each opti
     }
   }
   CHECK(lk::sampler_option_index("noSuchOption") == -1);
-  CHECK(std::string(lk::filter_stage(lk::SamplerStage::kTemperature).name) == "temperature");
+  CHECK(std::string(lk::sampler_stages().data[lk::filter_stage(size_t(lk::sampler_stage_index("temperature")))]->name) == "temperature");
+  CHECK(lk::sampler_stage_index("noSuchStage") == -1);
   CHECK(lk::sampler_schema_json().find("\"noTokenLeft\":8") != std::string::npos);
 }

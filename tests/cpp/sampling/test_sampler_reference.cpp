@@ -16,6 +16,9 @@
 #include "sampler_testing.h"
 
 using sampler_testing::Lcg;
+using sampler_testing::option;
+using sampler_testing::order_of;
+using sampler_testing::set_option;
 
 namespace {
 
@@ -121,6 +124,14 @@ double entropy_ref(const std::vector<Cand>& c, double t) {
 
 struct RefResult { std::vector<Cand> kept; double t; };
 
+enum Stage { kTopK, kTopP, kTypicalP, kMinP, kEpsilon, kEta, kTopNSigma, kXtc, kTemperature };
+Stage stage_id(const std::string& name) {
+  static const std::map<std::string, Stage> ids = {
+      {"topK", kTopK}, {"topP", kTopP}, {"typicalP", kTypicalP}, {"minP", kMinP}, {"epsilon", kEpsilon},
+      {"eta", kEta}, {"topNSigma", kTopNSigma}, {"xtc", kXtc}, {"temperature", kTemperature}};
+  return ids.at(name);
+}
+
 RefResult reference(std::vector<float>& logits, const lk::SamplerConfig& cfg, const std::vector<int32_t>& history,
                     size_t prompt_length, double u_aux) {
   const size_t v = logits.size();
@@ -172,15 +183,22 @@ RefResult reference(std::vector<float>& logits, const lk::SamplerConfig& cfg, co
   const size_t mk = std::max<int32_t>(cfg.min_keep, 1);
   if (cfg.temperature == 0 && cfg.dynatemp_range == 0) return {top(c, 1), 1.0};
   double t = 1.0;
-  const lk::SamplerStage* order = cfg.order.size ? cfg.order.data : lk::kDefaultOrder;
-  const size_t stages = cfg.order.size ? cfg.order.size : lk::kStageCount;
-  for (size_t s = 0; s < stages; ++s) {
+  // The order by stage names: the configured one, or llama.cpp's common-sampler
+  // chain as docs/sampler.md states it (written here, not read from the registry).
+  std::vector<std::string> order = {"topNSigma", "topK", "typicalP", "topP", "minP", "epsilon", "eta", "xtc", "temperature"};
+  if (cfg.order.size) {
+    order.clear();
+    for (size_t i = 0; i < cfg.order.size; ++i)
+      order.push_back(lk::sampler_stages().data[lk::filter_stage(size_t(cfg.order.data[i]))]->name);
+  }
+  const double xtc_probability = option(cfg, "xtcProbability"), xtc_threshold = option(cfg, "xtcThreshold");
+  for (const std::string& stage : order) {
     float m;
-    switch (order[s]) {
-      case lk::SamplerStage::kTopK:
+    switch (stage_id(stage)) {
+      case kTopK:
         if (cfg.top_k > 0) c = top(c, std::max(size_t(cfg.top_k), mk));
         break;
-      case lk::SamplerStage::kTopP: {
+      case kTopP: {
         if (cfg.top_p >= 1) break;
         std::vector<float> w = weights(c, t, &m);
         std::vector<std::pair<Cand, uint64_t>> r;
@@ -194,7 +212,7 @@ RefResult reference(std::vector<float>& logits, const lk::SamplerConfig& cfg, co
         c = mass_prefix(c, r, exact_mul(cfg.top_p, total, true), mk);
         break;
       }
-      case lk::SamplerStage::kTypicalP: {
+      case kTypicalP: {
         if (cfg.typical_p >= 1) break;
         std::vector<float> w = weights(c, t, &m);
         double a = 0, sum = 0;
@@ -220,23 +238,23 @@ RefResult reference(std::vector<float>& logits, const lk::SamplerConfig& cfg, co
         c = mass_prefix(c, rr, exact_mul(cfg.typical_p, total, false) + 1, mk);
         break;
       }
-      case lk::SamplerStage::kMinP:
+      case kMinP:
         if (cfg.min_p > 0) c = weight_at_least(c, weights(c, t, &m), cfg.min_p, mk);
         break;
-      case lk::SamplerStage::kEpsilon:
+      case kEpsilon:
         if (cfg.epsilon > 0) {
           std::vector<float> w = weights(c, t, &m);
           c = weight_at_least(c, w, cfg.epsilon * seq_sum(w), mk);
         }
         break;
-      case lk::SamplerStage::kEta:
+      case kEta:
         if (cfg.eta > 0) {
           std::vector<float> w = weights(c, t, &m);
           double thr = std::min(cfg.eta, std::sqrt(cfg.eta) * std::exp(-entropy_ref(c, t)));
           c = weight_at_least(c, w, thr * seq_sum(w), mk);
         }
         break;
-      case lk::SamplerStage::kTopNSigma: {
+      case kTopNSigma: {
         if (cfg.top_n_sigma <= 0 || c.size() <= 1) break;
         double mx = -INFINITY, sum = 0, acc = 0;
         size_t n = 0;
@@ -250,10 +268,10 @@ RefResult reference(std::vector<float>& logits, const lk::SamplerConfig& cfg, co
         c = out;
         break;
       }
-      case lk::SamplerStage::kXtc: {
-        if (cfg.xtc_probability <= 0 || cfg.xtc_threshold > 0.5 || c.size() < 2 || u_aux > cfg.xtc_probability) break;
+      case kXtc: {
+        if (xtc_probability <= 0 || xtc_threshold > 0.5 || c.size() < 2 || u_aux > xtc_probability) break;
         std::vector<float> w = weights(c, t, &m);
-        double thr = cfg.xtc_threshold * seq_sum(w);
+        double thr = xtc_threshold * seq_sum(w);
         std::vector<Cand> above;
         for (size_t i = 0; i < c.size(); ++i) if (double(w[i]) >= thr) above.push_back(c[i]);
         if (above.size() < 2 || c.size() - (above.size() - 1) < mk) break;
@@ -267,7 +285,7 @@ RefResult reference(std::vector<float>& logits, const lk::SamplerConfig& cfg, co
         c = out;
         break;
       }
-      case lk::SamplerStage::kTemperature:
+      case kTemperature:
         if (cfg.dynatemp_range <= 0) { t = cfg.temperature; break; }
         if (c.size() <= 1) break;
         {
@@ -307,7 +325,7 @@ struct Setup {
   std::vector<int32_t> banned, allowed, history, begin_suppress, eos, bad_words;
   std::vector<uint32_t> bitmask, bad_offsets;
   size_t prompt_length = 0;
-  std::vector<lk::SamplerStage> order;
+  std::vector<int32_t> order;
 };
 
 void random_setup(Lcg& g, size_t v, Setup& s) {
@@ -357,12 +375,12 @@ void random_setup(Lcg& g, size_t v, Setup& s) {
   if (on(0.2)) c.top_n_sigma = g.uniform() * 3;
   if (on(0.15)) c.epsilon = g.uniform() * 0.05;
   if (on(0.15)) c.eta = g.uniform() * 0.05;
-  if (on(0.2)) { c.xtc_probability = g.uniform(); c.xtc_threshold = g.uniform() * 0.6; }
+  if (on(0.2)) { set_option(c, "xtcProbability", g.uniform()); set_option(c, "xtcThreshold", g.uniform() * 0.6); }
   c.min_keep = int32_t(g.below(6));
   const int ord = int(g.below(3));
-  if (ord == 1) s.order.assign(lk::kHfOrder, lk::kHfOrder + lk::kStageCount);
+  if (ord == 1) s.order = order_of({"temperature", "topK", "topP", "minP", "typicalP", "epsilon", "eta", "topNSigma", "xtc"});
   if (ord == 2) {
-    s.order.assign(lk::kDefaultOrder, lk::kDefaultOrder + lk::kStageCount);
+    s.order = order_of({"topNSigma", "topK", "typicalP", "topP", "minP", "epsilon", "eta", "xtc", "temperature"});
     for (size_t i = s.order.size(); i > 1; --i) std::swap(s.order[i - 1], s.order[g.below(i)]);
   }
   c.logit_bias = {s.bias.data(), s.bias.size()};
@@ -405,7 +423,7 @@ TEST_CASE("sampler: kept sets equal a sort-then-cut reference on random rows, pr
     INFO("case " << it << " v " << v << " T " << s.cfg.temperature << " dyn " << s.cfg.dynatemp_range << " k "
                   << s.cfg.top_k << " p " << s.cfg.top_p << " minp " << s.cfg.min_p << " typ " << s.cfg.typical_p
                   << " sigma " << s.cfg.top_n_sigma << " eps " << s.cfg.epsilon << " eta " << s.cfg.eta << " xtc "
-                  << s.cfg.xtc_probability << "/" << s.cfg.xtc_threshold << " keep " << s.cfg.min_keep
+                  << option(s.cfg, "xtcProbability") << "/" << option(s.cfg, "xtcThreshold") << " keep " << s.cfg.min_keep
                   << " order " << s.order.size());
     for (size_t i = 0; i < v; ++i) REQUIRE((mine[i] == ref[i]));  // processed logits, bit for bit
     if (st.code == lk::StatusCode::kNoTokenLeft) {

@@ -58,7 +58,7 @@ void mirostat_v1(Candidates& c, StepContext& ctx, double mu) {
 }
 
 void select(Candidates& c, StepContext& ctx, const double*, double* mu) {
-  filter_stage(SamplerStage::kTemperature).filter(c, ctx, nullptr);
+  apply_temperature(c, ctx);
   ensure_weights(c, ctx.temperature, ctx);
   if (ctx.cfg.mirostat == 2) mirostat_v2(c, ctx, *mu);
   else mirostat_v1(c, ctx, *mu);

@@ -119,7 +119,7 @@ TEST_CASE("sampler mirostat: replaces the filters, keeps mu when greedy, one sel
   SUBCASE("a registered selector, and only one at a time") {
     bool listed = false;
     const lk::Span<const lk::SamplerStageInterface*> stages = lk::sampler_stages();
-    for (size_t s = lk::kStageCount; s < stages.size; ++s) listed |= std::string(stages.data[s]->name) == "mirostat";
+    for (size_t s = 0; s < stages.size; ++s) listed |= stages.data[s]->select && std::string(stages.data[s]->name) == "mirostat";
     CHECK(listed);
     lk::SamplerConfig both = cfg;
     lk::set_option(both, size_t(lk::sampler_option_index("adaptivePTarget")), 0.5);
