@@ -194,9 +194,8 @@ std::string js_number(double v) {
   std::string mantissa = out.substr(0, e), sign = out.substr(e + 1, 1), exp = out.substr(e + 2);
   while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
   const double magnitude = v < 0 ? -v : v;
-  if (magnitude >= 1e-7 && magnitude < 1e21) {
-    std::snprintf(buf, sizeof(buf), "%.17f", v);  // plain digits where JavaScript uses them
-    for (int digits = 0; digits <= 17; ++digits) {
+  if (magnitude >= 1e-6 && magnitude < 1e21) {
+    for (int digits = 0; digits <= 24; ++digits) {
       std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
       if (std::strtod(buf, nullptr) == v) return buf;
     }

@@ -11,7 +11,9 @@
 
 #include "sampling/sampler.h"
 #include "sampling/sampler_options.h"
+#include "sampling/sampler_session.h"
 #include "sampling/sampler_stages.h"
+#include "sampler_testing.h"
 
 namespace {
 // A value just outside the option's rule on each bounded side, and NaN.
@@ -67,4 +69,66 @@ TEST_CASE("sampler options: unique names, defaults within their rules, each opti
   CHECK(std::string(lk::sampler_stages().data[lk::filter_stage(size_t(lk::sampler_stage_index("temperature")))]->name) == "temperature");
   CHECK(lk::sampler_stage_index("noSuchStage") == -1);
   CHECK(lk::sampler_schema_json().find("\"noTokenLeft\":8") != std::string::npos);
+}
+
+TEST_CASE("sampler options: configure() rejects a bad order or a NaN option, with the JS API's messages") {
+  using sampler_testing::order_of;
+  using sampler_testing::set_option;
+  lk::Sampler sampler;
+  auto message = [&](const lk::SamplerConfig& c) {
+    const lk::Status st = sampler.configure(c);
+    CHECK_FALSE(st.ok());
+    CHECK(sampler.options_status().code == st.code);
+    return lk::sampler_options_message(st, c);
+  };
+  lk::SamplerConfig c;
+  // An order that leaves out an enabled filter: at configure, not at the first step.
+  const std::vector<int32_t> temp_only = order_of({"temperature"});
+  c.order = {temp_only.data(), temp_only.size()};
+  c.min_p = 0.05;
+  CHECK(message(c) == "options.order leaves out 'minP', which the options enable: list it, or turn it off");
+  c.min_p = 0;
+  set_option(c, "xtcProbability", 0.5);  // a filter with its own options
+  CHECK(message(c) == "options.order leaves out 'xtc', which the options enable: list it, or turn it off");
+  set_option(c, "xtcProbability", 0);
+  CHECK(sampler.configure(c).ok());
+  // Unknown and repeated entries.
+  const std::vector<int32_t> unknown = {lk::sampler_stage_index("topK"), 99}, twice = order_of({"topK", "topK"});
+  c.order = {unknown.data(), unknown.size()};
+  CHECK(message(c) == "options.order[1] must be one of topK, topP, minP, typicalP, topNSigma, epsilon, eta, xtc, temperature");
+  c.order = {twice.data(), twice.size()};
+  CHECK(message(c) == "options.order[1] repeats 'topK': list each stage once");
+  // NaN in a core option and in a stage's own option; other bad values as the JS checks word them.
+  lk::SamplerConfig n;
+  n.top_p = NAN;
+  CHECK(message(n) == "options.topP must be a number, got NaN");
+  lk::SamplerConfig s;
+  set_option(s, "xtcThreshold", NAN);
+  CHECK(message(s) == "options.xtcThreshold must be a number, got NaN");
+  set_option(s, "xtcThreshold", 1.5);
+  CHECK(message(s) == "options.xtcThreshold must be <= 1, got 1.5");
+  lk::SamplerConfig k;
+  k.top_k = -3;
+  CHECK(message(k) == "options.topK must be >= 0, got -3");
+  lk::SamplerConfig e;
+  e.epsilon = 1;
+  CHECK(message(e) == "options.epsilon must be < 1, got 1");
+  lk::SamplerConfig r;
+  r.repetition_penalty = 0;
+  CHECK(message(r) == "options.repetitionPenalty must be > 0, got 0");
+  lk::SamplerConfig t;
+  t.temperature = INFINITY;
+  CHECK(message(t) == "options.temperature must be finite, got Infinity");
+  lk::SamplerConfig small;
+  small.min_p = -1e-7;
+  CHECK(message(small) == "options.minP must be >= 0, got -1e-7");
+  lk::SamplerConfig two;
+  two.mirostat = 2;
+  set_option(two, "adaptivePTarget", 0.5);
+  CHECK(message(two) == "options.adaptivePTarget enables the adaptiveP selector, but mirostat already picks the token: one selector at a time");
+  // A step reports the same status, and nothing changes.
+  std::vector<float> x = {0, 1, 2};
+  lk::SampleResult res;
+  CHECK(sampler.sample(x.data(), x.size(), &res).code == lk::StatusCode::kBadOption);
+  CHECK(sampler.state().rng.counter == 0);
 }
