@@ -81,9 +81,14 @@ for name in "${adapters[@]}"; do
 done
 cp build/wasm/logitkit_simd.wasm dist/logitkit-simd.wasm
 cp build/wasm/logitkit_baseline.wasm dist/logitkit-baseline.wasm
-# SamplerOptions' scalar part and docs/sampler.md's options table come from the module's schema.
-# (From the native lk_schema tool: the web build uses the committed files.)
-[ "$mode" = web ] || node scripts/sampler-docs.mjs >/dev/null
+# Generated files, never edited by hand: SamplerOptions' scalar part, the stage
+# names and presets (21-sampler-options.d.ts) and docs/sampler.md's options
+# table come from the module's schema (the native lk_schema tool; the web
+# build uses the committed files), then docs/api.md from the type definitions.
+if [ "$mode" != web ]; then
+  node scripts/sampler-docs.mjs >/dev/null
+  node scripts/api-docs.mjs >/dev/null
+fi
 cat src/js/types/*.d.ts > dist/index.d.ts
 cp dist/index.d.ts dist/index.d.cts
 echo "build: dist/ ready ($(du -b dist/index.mjs | cut -f1) B js, $(du -b dist/logitkit-simd.wasm | cut -f1) B simd wasm)"

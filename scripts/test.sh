@@ -37,6 +37,9 @@ doctest() {
 step "A copied or moved checkout reconfigures its stale build folders"
 bash tests/tools/moved-checkout.sh
 
+step "A new filter stage is its file, its test, one registry line and a docs paragraph; everything else is generated"
+bash tests/tools/new-filter.sh
+
 step "C++ doctest, native (SSE2 and scalar backends)"
 doctest native build/native/lk_tests
 

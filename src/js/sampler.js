@@ -40,6 +40,8 @@ export function samplerSchema(lk) {
 // Checks an option against its schema entry; returns the value as the bindings take it.
 function checkParam(option, v) {
   const name = `options.${option.name}`;
+  // NaN reaches the core, which rejects it in its own words (the same as for C++ users).
+  if (typeof v === 'number' && Number.isNaN(v)) return v;
   if (option.kind === 'boolean') {
     if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean (got ${describe(v)})`);
     return v ? 1 : 0;
@@ -50,6 +52,16 @@ function checkParam(option, v) {
   if (!Number.isFinite(v)) throw new RangeError(`${name} must be finite, got ${v}`);
   if (option.maxExclusive && v >= option.max) throw new RangeError(`${name} must be < ${option.max}, got ${v}`);
   return v;
+}
+
+/**
+ * The scalar options as the bindings take them: one double per schema option,
+ * its default where `o` leaves it out, each checked against its schema entry
+ * (the checks need only the schema, so a stage's options are validated here
+ * as soon as the registry declares them).
+ */
+export function samplerParams(schema, o) {
+  return Float64Array.from(schema.options, (opt) => (o[opt.name] === undefined ? Number(opt.default) : checkParam(opt, o[opt.name])));
 }
 
 // The rule of an option in words (for a core kBadOption, which the checks above should have caught).
@@ -112,11 +124,8 @@ function orderOf(v, schema) {
   const presets = Object.keys(schema.orders).map((k) => `'${k}'`).join(', ');
   if (names === undefined) throw new RangeError(`options.order must be ${presets} or an array of stage names, got '${v}'`);
   if (!Array.isArray(names)) throw new TypeError(`options.order must be ${presets} or an array of stage names (got ${describe(v)})`);
-  return Int32Array.from(names, (s, i) => {
-    const k = schema.stages.indexOf(s);
-    if (k < 0) throw new RangeError(`options.order[${i}] must be one of ${schema.stages.join(', ')}, got '${s}'`);
-    return k;
-  });
+  // An unknown name crosses as -1: the core words every order error (sampler_options_message).
+  return Int32Array.from(names, (s) => schema.stages.indexOf(s));
 }
 
 // The schema's token lists packed as one Int32Array: per list its length
@@ -183,7 +192,7 @@ export class Sampler {
     this.#lk = lk;
     this.#schema = schema;
     this.#options = o;
-    const params = Float64Array.from(schema.options, (opt) => (o[opt.name] === undefined ? Number(opt.default) : checkParam(opt, o[opt.name])));
+    const params = samplerParams(schema, o);
     const bias = biasEntries(o.logitBias);
     // bannedTokens and suppressTokens reach the core as one list, in that order.
     const banned = tokenList('bannedTokens', o.bannedTokens), suppress = tokenList('suppressTokens', o.suppressTokens);
@@ -218,7 +227,15 @@ export class Sampler {
     const p = lk._in('options', params, SLOT.params, Float64Array);
     const packed = lk._in('options', packLists(schema, lists), SLOT.lists, Int32Array);
     const values = lk._in('options.logitBias', Float32Array.from(bias, (e) => e[1]), SLOT.biasValues);
-    this.#handle = new lk._m.SamplerBinding(seed, stream, p.ptr, packed.ptr, values.ptr);
+    const handle = new lk._m.SamplerBinding(seed, stream, p.ptr, packed.ptr, values.ptr);
+    // The core checks the options as a whole (the order against the enabled
+    // stages, NaN, one selector): a bad one is an error here, not at the first step.
+    if (handle.optionsCode() !== 0) {
+      const message = handle.optionsMessage();
+      handle.delete();
+      throw new RangeError(message);
+    }
+    this.#handle = handle;
     this.#address = this.#handle.address();
     lk._registry.register(this, { handle: this.#handle }, this);
   }

@@ -6,7 +6,8 @@
 namespace lk {
 
 // The registry: every stage, one line each, filters and selectors in any
-// order. A filter's place in the preset orders is declared in its own file.
+// order (a new stage is one more line above the last). A filter's place in
+// the preset orders is declared in its own file.
 #define LK_STAGES(X)      \
   X(kTopKStage)           \
   X(kTopPStage)           \
@@ -18,7 +19,8 @@ namespace lk {
   X(kXtcStage)            \
   X(kTemperatureStage)    \
   X(kMirostatStage)       \
-  X(kAdaptivePStage)
+  X(kAdaptivePStage)      \
+  /* end of the registry */
 
 #define LK_DECLARE(id) extern const SamplerStageInterface id;
 LK_STAGES(LK_DECLARE)

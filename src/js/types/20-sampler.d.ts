@@ -1,7 +1,6 @@
 
 // ---- The sampler (docs/sampler.md; semantics in src/core/sampling/sampler.h) ----
 
-export type SamplerStageName = 'topK' | 'topP' | 'minP' | 'typicalP' | 'topNSigma' | 'epsilon' | 'eta' | 'xtc' | 'temperature';
 export type TokenIds = number[] | Int32Array | Uint32Array;
 
 // The scalar options (temperature, topK, …) are in 21-sampler-options.d.ts,
@@ -22,8 +21,11 @@ export interface SamplerOptions {
   eosTokenId?: number | TokenIds;
   /** HF bad-word sequences. */
   badWords?: TokenIds[];
-  /** Stage order: 'llama.cpp' (default), 'hf' (temperature first) or an explicit list. */
-  order?: 'llama.cpp' | 'hf' | SamplerStageName[];
+  /**
+   * Filter order: a preset ('llama.cpp', the default; 'hf', temperature first) or a list of filter names
+   * that includes every enabled filter once (SamplerStageName and SamplerOrderPreset are generated from the schema).
+   */
+  order?: SamplerOrderPreset | SamplerStageName[];
   /** RNG key: (seed, stream) select a Philox4x32-10 stream; number < 2^53, BigInt or decimal string. */
   seed?: number | bigint | string;
   stream?: number | bigint | string;
