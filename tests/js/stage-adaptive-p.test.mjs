@@ -62,7 +62,8 @@ test('adaptive-p and promptIgnoreLength: named errors', () => {
   assert.throws(() => lk.sampler({ adaptivePDecay: 1 }), /^RangeError: options.adaptivePDecay must be <= 0.99, got 1/);
   assert.throws(() => lk.sampler({ adaptivePTarget: 2 }), /^RangeError: options.adaptivePTarget must be <= 1, got 2/);
   assert.throws(() => lk.sampler({ adaptivePTarget: NaN }), /^RangeError: options.adaptivePTarget must be a number, got NaN/);
-  assert.throws(() => lk.sampler({ adaptivePTarget: 0.5, mirostat: 2 }).sample(new Float32Array(4)), /^RangeError: options.adaptivePTarget must be/);
+  // One selector at a time: at construction, in the core's words.
+  assert.throws(() => lk.sampler({ adaptivePTarget: 0.5, mirostat: 2 }), /^RangeError: options.adaptivePTarget enables the adaptiveP selector, but mirostat already picks the token: one selector at a time$/);
   assert.throws(() => lk.sampler({ promptIgnoreLength: -1 }), /^RangeError: options.promptIgnoreLength must be >= 0, got -1/);
 });
 

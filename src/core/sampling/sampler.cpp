@@ -10,8 +10,6 @@
 #include "sampling/sampling_masses.h"
 #include "ops/scalar_math.h"
 
-#include <vector>
-
 namespace lk {
 namespace {
 constexpr float kInf = __builtin_inff();
@@ -21,13 +19,14 @@ constexpr size_t kMaxVocab = size_t(1) << 23;  // keeps every mass sum (each <= 
 // filter listed (index: the bad entry, or order.size + the filter left out).
 Status check_order(const SamplerConfig& cfg) {
   if (cfg.order.size == 0) return Status::Ok();
-  std::vector<bool> seen(filter_count());
+  bool seen[kMaxFilters] = {};
+  const size_t filters = filter_count();
   for (size_t i = 0; i < cfg.order.size; ++i) {
     const int32_t f = cfg.order.data[i];
-    if (f < 0 || size_t(f) >= seen.size() || seen[size_t(f)]) return Status::Error(StatusCode::kBadOrder, i);
-    seen[size_t(f)] = true;
+    if (f < 0 || size_t(f) >= filters || seen[f]) return Status::Error(StatusCode::kBadOrder, i);
+    seen[f] = true;
   }
-  for (size_t f = 0; f < seen.size(); ++f) {
+  for (size_t f = 0; f < filters; ++f) {
     const size_t s = filter_stage(f);
     if (!seen[f] && sampler_stages().data[s]->enabled(cfg, stage_own(cfg, s)))
       return Status::Error(StatusCode::kBadOrder, cfg.order.size + f);

@@ -232,7 +232,7 @@ std::string sampler_options_message(const Status& st, const SamplerConfig& cfg) 
              "', which the options enable: list it, or turn it off";
     }
     const int32_t f = order.data[st.index];
-    const std::string at = "options.order[" + std::to_string(st.index) + "]";
+    const std::string at = "options.order[" + js_number(double(st.index)) + "]";
     if (f >= 0 && size_t(f) < filter_count()) return at + " repeats '" + filter_name(size_t(f)) + "': list each stage once";
     std::string names;
     for (size_t k = 0; k < filter_count(); ++k) names += (k ? ", " : "") + filter_name(k);

@@ -1,6 +1,5 @@
 #include "sampling/sampler_stages.h"
 
-#include <algorithm>
 #include <cstring>
 
 namespace lk {
@@ -56,12 +55,17 @@ struct Layout {
       options += stage.options.size;
       if (!stage.state_field) state += stage.state_size;
       if (stage.filter) filters[filter_total++] = s;
+      if (filter_total > kMaxFilters) __builtin_trap();  // raise kMaxFilters in sampler_stages.h
     }
+    // Each preset: the filters by ascending rank, equal ranks in registry
+    // order (an insertion sort: a dozen entries, and no sort's code in the download).
     for (size_t p = 0; p < kOrderPresets; ++p) {
-      for (size_t f = 0; f < filter_total; ++f) presets[p][f] = int32_t(f);
-      std::stable_sort(presets[p], presets[p] + filter_total, [&](int32_t a, int32_t b) {
-        return kStages[filters[a]]->place[p] < kStages[filters[b]]->place[p];
-      });
+      for (size_t f = 0; f < filter_total; ++f) {
+        size_t j = f;
+        for (; j > 0 && kStages[filters[presets[p][j - 1]]]->place[p] > kStages[filters[f]]->place[p]; --j)
+          presets[p][j] = presets[p][j - 1];
+        presets[p][j] = int32_t(f);
+      }
     }
   }
 };

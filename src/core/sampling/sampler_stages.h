@@ -27,6 +27,8 @@ namespace lk {
 // The preset orders (options.order = "llama.cpp" | "hf"): llama.cpp's
 // common-sampler chain, and HF transformers' warper order (temperature first).
 constexpr size_t kOrderPresets = 2;
+// Room for filters (validation keeps a flag per filter on the stack).
+constexpr size_t kMaxFilters = 64;
 extern const char* const kOrderPresetNames[kOrderPresets];
 
 struct SamplerStageInterface {
