@@ -13,6 +13,10 @@ export async function startPage() {
   const url = server.resolvedUrls.local[0];
   const browser = await launchChromium();
   const page = await browser.newPage();
+  // Waits and navigations are liveness guards, not verdicts: 120 s (as the
+  // engine checks, tests/browser/engines.mjs) instead of playwright's 30 s, so
+  // a first load through Vite or a model load on a busy host is not a failure.
+  page.setDefaultTimeout(120000);
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
