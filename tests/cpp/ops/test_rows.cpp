@@ -2,6 +2,7 @@
 // float32 inputs, and the non-finite / empty / all-masked contract.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "ops/elementwise.h"
+#include "adversarial_rows.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
 #include "ops/rows.h"
@@ -83,6 +85,105 @@ TEST_CASE("softmax / log_softmax / logsumexp / entropy match float64 within the 
     CHECK(worst_lse <= 1.0);
     CHECK(worst_h <= 1.0);
   }
+}
+
+// reference() for a row of a few distinct values: one exp per value.
+Ref few_values_reference(const std::vector<float>& x, double t) {
+  std::vector<std::pair<float, size_t>> vals;
+  double m = -INFINITY;
+  for (float v : x) {
+    m = std::max(m, double(v));
+    auto it = std::find_if(vals.begin(), vals.end(), [&](const auto& p) { return p.first == v; });
+    if (it == vals.end()) vals.push_back({v, 1});
+    else ++it->second;
+  }
+  double s = 0;
+  for (const auto& [v, n] : vals) s += double(n) * std::exp((double(v) - m) / t);
+  const double ls = std::log(s);
+  Ref r;
+  r.lse = m / t + ls;
+  r.h = 0;
+  for (float v : x) {
+    r.logp.push_back((double(v) - m) / t - ls);
+    r.p.push_back(std::exp(r.logp.back()));
+  }
+  return r;
+}
+
+// The rows that break the bounds if anything does: cols - 1 entries equal to
+// c and one outlier 0, every c entry's exp rounding the same way, so log Σ exp
+// carries nearly the whole error of one float32 exp (adversarial_rows.h finds
+// the worst c by a sweep); with few columns, log p near -log 2 … -log 4 has a
+// small ULP, so that error is over 1 ULP of it. For softmax, rows where one
+// entry's exp errs one way and the sum's the other way (c1 filling the row, c2
+// once, from the sweep's worst of each sign). Plus c above the outlier, near-ties and offsets up to 1e30. Every
+// output is checked against its rows.h bound: softmax 2.5·2^-23 relative +
+// 0.5 ULP (<= 5.5 ULP; over 3 ULP here), log_softmax and logsumexp 0.5 ULP +
+// 2^-23 absolute.
+TEST_CASE("softmax / log_softmax / logsumexp at their worst: rows of one value and an outlier") {
+  double worst_p = 0, worst_lp = 0, worst_lse = 0, worst_lp_ulp = 0, worst_lse_ulp = 0, worst_exp = 0;
+  for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+    const lk_test::BackendScope backend(b);
+    for (double t : {1.0, 0.7, 0.3, 2.5}) {
+      const ExpSweep sweep = exp_sweep(t);
+      for (size_t cols : {2, 3, 5, 1027}) {
+        std::vector<std::vector<float>> rows;
+        auto add = [&](float c, float o) {
+          rows.emplace_back(cols, c);
+          rows.back()[(rows.size() * 7) % cols] = o;
+        };
+        std::vector<double> sign;
+        const std::vector<float> worst = worst_exp_candidates(sweep, cols, 1024, &sign);
+        for (float c : worst) add(c, 0.0f);
+        for (double e : sign) worst_exp = std::max(worst_exp, std::fabs(e) / 0x1p-23);
+        for (size_t k = 0; k < 256; ++k) {
+          add(float(t * 6.0 * (double(k) + 0.5) / 256), 0.0f);  // above the outlier
+          add(float(-double(k + 1) * 0x1p-20 * t), 0.0f);        // near-ties
+          const double off = k % 2 ? 1e4 : -3e6;
+          add(float(off + t * (-6.0 * (double(k) + 0.5) / 256)), float(off));
+        }
+        for (float big : {1e30f, -1e30f}) add(big, std::nextafter(big, 0.0f));
+        if (cols >= 3) {
+          // c1 and c2 of opposite error signs, worst first.
+          std::vector<float> up, down;
+          for (size_t j = 0; j < worst.size(); ++j) (sign[j] > 0 ? up : down).push_back(worst[j]);
+          for (size_t j = 0; j < std::min<size_t>({up.size(), down.size(), size_t(512)}); ++j) {
+            add(up[j], 0.0f);
+            rows.back()[(rows.size() * 7 + 1) % cols] = down[j];
+            add(down[j], 0.0f);
+            rows.back()[(rows.size() * 7 + 1) % cols] = up[j];
+          }
+        }
+        const size_t n = rows.size();
+        std::vector<float> x(n * cols), p(n * cols), lp(n * cols), lse(n);
+        for (size_t r = 0; r < n; ++r) std::copy(rows[r].begin(), rows[r].end(), x.begin() + long(r * cols));
+        REQUIRE(lk::softmax(x.data(), p.data(), n, cols, t).ok());
+        REQUIRE(lk::log_softmax(x.data(), lp.data(), n, cols, t).ok());
+        REQUIRE(lk::logsumexp(x.data(), lse.data(), n, cols, t).ok());
+        for (size_t r = 0; r < n; ++r) {
+          const Ref ref = few_values_reference(rows[r], t);
+          INFO("T " << t << ", cols " << cols << ", row " << r << ": " << rows[r][0] << ", " << rows[r][1] << ", …");
+          for (size_t i = 0; i < cols; ++i) {
+            const double lref = ref.logp[i], lb = 0.5 * ulp_of(lref) + 0x1p-23;
+            CHECK(std::fabs(double(lp[r * cols + i]) - lref) <= lb);
+            worst_lp = std::max(worst_lp, std::fabs(double(lp[r * cols + i]) - lref) / lb);
+            worst_lp_ulp = std::max(worst_lp_ulp, ulp_error(lp[r * cols + i], lref));
+            if (ref.p[i] >= 0x1p-126) {
+              // rows.h: 2.5·2^-23 relative (the entry's exp, the sum's, 1/sum) + 0.5 ULP (the product).
+              CHECK(std::fabs(double(p[r * cols + i]) - ref.p[i]) <= 2.5 * 0x1p-23 * ref.p[i] + 0.5 * ulp_of(ref.p[i]));
+              worst_p = std::max(worst_p, ulp_error(p[r * cols + i], ref.p[i]));
+            }
+          }
+          const double sb = 0.5 * ulp_of(ref.lse) + 0x1p-23;
+          CHECK(std::fabs(double(lse[r]) - ref.lse) <= sb);
+          worst_lse = std::max(worst_lse, std::fabs(double(lse[r]) - ref.lse) / sb);
+          worst_lse_ulp = std::max(worst_lse_ulp, ulp_error(lse[r], ref.lse));
+        }
+      }
+    }
+  }
+  MESSAGE("adversarial rows: row exp " << worst_exp << " x 2^-23 relative; softmax " << worst_p << " ULP; log_softmax " << worst_lp_ulp << " ULP, " << worst_lp
+          << " of 0.5 ULP + 2^-23; logsumexp " << worst_lse_ulp << " ULP, " << worst_lse << " of 0.5 ULP + 2^-23");
 }
 
 TEST_CASE("softmax is shift invariant and does not overflow at 1e30") {
