@@ -6,7 +6,7 @@ export interface TopClasses {
   indices: Int32Array;
   /** [rows × k] the logits at those indices. */
   logits: Float32Array;
-  /** [rows × k] softmax(x / T) at those indices; <= 1 ULP from float64. */
+  /** [rows × k] softmax(x / T) at those indices; <= 2^-23 relative + 0.5 ULP from float64 (<= 2.5 ULP; 1.98 measured at the worst case found). */
   probs: Float32Array;
   rows: number;
   k: number;

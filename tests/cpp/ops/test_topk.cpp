@@ -6,6 +6,7 @@
 #include <numeric>
 #include <vector>
 
+#include "adversarial_rows.h"
 #include "classify_helpers.h"
 #include "backend_scope.h"
 #include "kernels/kernels.h"
@@ -80,6 +81,53 @@ TEST_CASE("top_k: same set and order as a stable sort; probabilities within 1 UL
     MESSAGE("top_k probabilities, backend " << int(b) << ": worst " << worst << " ULP");
     CHECK(worst <= 1.0);
   }
+}
+
+// The worst rows for the probabilities: cols - 1 entries equal to c and one
+// outlier 0, every c entry's exp rounding the same way (adversarial_rows.h
+// finds the worst c), so log Σ exp carries the whole error of one float32 exp
+// into every probability; near-ties and offsets too. Bound (topk.h): 2^-23
+// relative (the log-normaliser) + 0.5 ULP (the rounding).
+TEST_CASE("top_k: probabilities at their worst, rows of one value and an outlier") {
+  double worst = 0, worst_ulp = 0;
+  for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+    const lk_test::BackendScope backend(b);
+    for (double t : {1.0, 0.7, 0.3, 2.5}) {
+      const ExpSweep sweep = exp_sweep(t);
+      for (size_t cols : {2, 3, 5, 1027}) {
+        std::vector<float> cs = worst_exp_candidates(sweep, cols, 1024), os(cs.size(), 0.0f);
+        for (size_t k = 0; k < 128; ++k) {
+          cs.push_back(float(-double(k + 1) * 0x1p-20 * t));  // near-ties
+          os.push_back(0.0f);
+          const double off = k % 2 ? 1e4 : -3e6;
+          cs.push_back(float(off + t * (-6.0 * (double(k) + 0.5) / 128)));
+          os.push_back(float(off));
+        }
+        const size_t rows = cs.size(), k = 2;
+        std::vector<float> x(rows * cols), val(rows * k), p(rows * k);
+        std::vector<int32_t> idx(rows * k);
+        for (size_t r = 0; r < rows; ++r) {
+          std::fill(x.begin() + long(r * cols), x.begin() + long((r + 1) * cols), cs[r]);
+          x[r * cols + (r * 7) % cols] = os[r];
+        }
+        REQUIRE(lk::top_k(x.data(), rows, cols, k, t, idx.data(), val.data(), p.data()).ok());
+        for (size_t r = 0; r < rows; ++r) {
+          const double c = cs[r], o = os[r], m = std::max(c, o);
+          const double ls = std::log(double(cols - 1) * std::exp((c - m) / t) + std::exp((o - m) / t));
+          INFO("T " << t << ", cols " << cols << ", c " << cs[r] << ", outlier " << os[r]);
+          for (size_t j = 0; j < k; ++j) {
+            const double ref = std::exp((double(val[r * k + j]) - m) / t - ls);
+            if (ref < 0x1p-126) continue;
+            const double bound = 0x1p-23 * ref + 0.5 * ulp_of(ref), err = std::fabs(double(p[r * k + j]) - ref);
+            CHECK(err <= bound);
+            worst = std::max(worst, err / bound);
+            worst_ulp = std::max(worst_ulp, ulp_error(p[r * k + j], ref));
+          }
+        }
+      }
+    }
+  }
+  MESSAGE("top_k probabilities, adversarial rows: worst " << worst_ulp << " ULP, " << worst << " of 2^-23 relative + 0.5 ULP");
 }
 
 TEST_CASE("top_k: +inf shares, T = 0 is greedy, all-masked rows give zeros") {
