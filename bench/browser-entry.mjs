@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { tfBackend } from './peers.mjs';
-import { timeCases, timeFit } from './suite.mjs';
+import { timeCases, timeColdCases, timeFit } from './suite.mjs';
+import { makeEvictor } from '../common/harness.mjs';
 
 window.runBench = async (sizes, versions) => {
   const simd = await load({ simd: true, wasmUrl: '/dist/logitkit-simd.wasm' });
@@ -21,5 +22,21 @@ window.runBench = async (sizes, versions) => {
   const out = {};
   for (const n of sizes) out[n] = await timeCases(n, { simd, base, peers, tfWasm, tfCpu, floor }, { minSampleMs: 10 });
   const fit = timeFit({ simd, base }, { minSampleMs: 10 });
-  return { results: out, fit, userAgent: navigator.userAgent, backend: simd.backend };
+  return { results: out, fit, userAgent: navigator.userAgent, backend: simd.backend, tfInfo: tfWasm.info };
+};
+
+// The cold rows (bench/suite.mjs): a fixed 64 MiB eviction walk, in a page
+// that bench/browser.mjs serves cross-origin isolated for a fine timer.
+window.runCold = async (sizes, calls) => {
+  const simd = await load({ simd: true, wasmUrl: '/dist/logitkit-simd.wasm' });
+  const evict = makeEvictor(64 * 2 ** 20);
+  // The timer's resolution: the smallest step performance.now() takes.
+  let step = Infinity;
+  for (let i = 0, last = performance.now(); i < 20000 && step > 0.001; i++) {
+    const t = performance.now();
+    if (t > last) { step = Math.min(step, t - last); last = t; }
+  }
+  const results = {};
+  for (const n of sizes) results[n] = await timeColdCases(n, { simd }, evict, { calls });
+  return { results, isolated: self.crossOriginIsolated, timerUs: Math.round(step * 1000), evictMiB: evict.bytes / 2 ** 20 };
 };

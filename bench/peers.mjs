@@ -50,9 +50,25 @@ export function transformersStep(T, { topK, temperature, repetitionPenalty, hist
 // container (tf.tidy(() => x) alone costs as much), which is no cost of the op.
 // tidy stays where the result is a number. `backend` is what tfjs runs on,
 // checked before every timing.
+//
+// The wasm backend picks its binary from two flags (SIMD; threads, which need
+// SharedArrayBuffer, i.e. a cross-origin-isolated page, and are off in Node):
+// they, the thread count and the binary are read back here and printed beside
+// its rows (`label`, `info`).
 export async function tfBackend(tf, name) {
   if (!(await tf.setBackend(name))) throw new Error(`bench: TensorFlow.js backend ${name} failed to initialise`);
   await tf.ready();
+  if (tf.getBackend() !== name) throw new Error(`bench: TensorFlow.js runs on ${tf.getBackend()}, not ${name}`);
+  let label = '', info = null;
+  if (name === 'wasm') {
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    const threadCount = tf.backend().wasm?.tfjs?.getThreadsCount?.() ?? 1;
+    // As tfjs-backend-wasm's getPathToWasmBinary chooses it.
+    const binary = simd && threads ? 'tfjs-backend-wasm-threaded-simd.wasm' : simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
+    info = { backend: tf.getBackend(), simd, threads, threadCount, binary };
+    label = ` (SIMD ${simd ? 'on' : 'off'}, threads ${threads ? `on, ${threadCount}` : 'off'})`;
+  }
   const vector = (x, op) => {
     const t = tf.tensor1d(x);
     const y = op(t);
@@ -63,6 +79,11 @@ export async function tfBackend(tf, name) {
   };
   return {
     name,
+    label,
+    info,
+    // A tensor uploaded once (the first op moves it into the backend's memory).
+    resident: (x) => { const t = tf.tensor1d(x); tf.neg(t).dispose(); return t; },
+    residentSoftmax: (t, read = true) => { const y = tf.softmax(t); const out = read ? y.dataSync() : null; y.dispose(); return out; },
     softmax: (x) => vector(x, (t) => tf.softmax(t)),
     logSoftmax: (x) => vector(x, (t) => tf.logSoftmax(t)),
     argmax: (x) => tf.tidy(() => tf.argMax(tf.tensor1d(x)).dataSync()[0]),

@@ -1,7 +1,7 @@
 // The benchmark suite itself, independent of where it runs: `bench/run.mjs`
 // runs it in Node, `bench/browser.mjs` in headless Chromium. Each case is
 // checked to produce a valid result before it is timed.
-import { measure, measureAsync, normalLogits, realisticLogits, uniforms } from '../common/harness.mjs';
+import { measure, measureAsync, measureCold, normalLogits, realisticLogits, uniforms } from '../common/harness.mjs';
 import * as plain from '../common/plain-js.mjs';
 import { transformersStep } from './peers.mjs';
 
@@ -25,6 +25,9 @@ export const OPS = {
   logSoftmaxBlock: 'logSoftmax over the same [64 × V] block, in wasm memory',
   floor: 'floor: copy V floats into wasm',
   expFloor: 'floor: one wasm SIMD pass of float32 exp(x − max) summed in float32, nothing stored',
+  tfResident: 'softmax, the input tensor already in the peer\'s memory, result left there (no read-back)',
+  freshCopy: 'copy V floats out of wasm memory into a fresh ArrayBuffer (HEAPU8.slice, as TensorFlow.js dataSync does)',
+  reusedCopy: 'copy V floats out of wasm memory into an existing Float32Array (set)',
 };
 // The logit shapes of the top-p rows (issue 17): the bench's row, a confident
 // step (one token 25 above a 2.5·N(0,1) bulk) and an uncertain one (top three
@@ -220,8 +223,17 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu, floor }) {
     const step = transformersStep(T, { ...CHAIN, repetitionPenalty: 1.1, history });
     add(OPS.chain, 'transformers.js step (penalty, T, top-k; no top-p/min-p)', () => step(x), true);
   }
-  for (const [impl, b] of [['TensorFlow.js wasm', tfWasm], ['TensorFlow.js cpu', tfCpu]]) {
+  {
+    // What TensorFlow.js's read-back pays (see tfFootnote): a fresh buffer per
+    // result, against a copy into one that is reused.
+    const heap = own(simd.buffer(n));
+    heap.view.set(x);
+    add(OPS.freshCopy, 'plain JS', () => heap.view.slice());
+    add(OPS.reusedCopy, 'plain JS', () => out.set(heap.view));
+  }
+  for (const [base, b] of [['TensorFlow.js wasm', tfWasm], ['TensorFlow.js cpu', tfCpu]]) {
     if (!b) continue;
+    const impl = `${base}${b.label}`;
     // The backend named in the row is the one that runs: set, then checked.
     const use = async () => {
       await peers.tf.tf.setBackend(b.name);
@@ -232,6 +244,14 @@ export async function cases(n, { simd, base, peers, tfWasm, tfCpu, floor }) {
     check(close(b.softmax(x)[ref.argmax], ref.softmax[ref.argmax]), `${impl} softmax`);
     rows.push({ op: OPS.greedy, impl, fn: () => b.argmax(x), before: use });
     rows.push({ op: OPS.softmax, impl, fn: () => b.softmax(x), before: use, accuracy: softmaxError(x, b.softmax(x)) });
+    if (b.name === 'wasm') {
+      // The kernel alone: what the Float32Array in/out row costs less the
+      // upload (tensor1d) and the read-back (dataSync).
+      const resident = b.resident(x);
+      check(close(b.residentSoftmax(resident)[ref.argmax], ref.softmax[ref.argmax]), `${impl} softmax, tensor resident`);
+      rows.push({ op: OPS.tfResident, impl, fn: () => b.residentSoftmax(resident, false), before: use });
+      rows.owned.push({ dispose: () => resident.dispose() });
+    }
     rows.push({ op: OPS.logSoftmax, impl, fn: () => b.logSoftmax(x), before: use, accuracy: logSoftmaxError(x, b.logSoftmax(x)) });
     rows.push({ op: OPS.chain, impl: `${impl} (top-k, T, multinomial)`, fn: () => b.chain(x, CHAIN), before: use });
     check(close(b.crossEntropy(batch, labels, n), ref.crossEntropy), `${impl} cross-entropy`);
@@ -281,4 +301,121 @@ export function fitCases({ simd, base }) {
 
 export function timeFit(env, { minSampleMs = 1 } = {}) {
   return fitCases(env).map((r) => ({ op: r.op, impl: r.impl, ...measure(r.fn, { samples: 15, minSampleMs, warmupMs: 200 }) }));
+}
+
+// ---- Cold caches (issue 27) ----
+// Between two sampling steps a model's forward pass runs and evicts the
+// logits from the caches; the rows above repeat each call with them warm.
+// Here a model-sized buffer walk (evict, from makeEvictor) runs before every
+// call, outside the timed interval, and each call is timed alone. The floors
+// are what any step pays on a cold row: one read of it, and its copy into
+// wasm memory.
+export const COLD = {
+  readFloor: 'floor: one read of the row (a wasm SIMD max pass, 4 × f32x4 lanes, row in wasm memory)',
+  copyFloor: 'floor: copy-in, V floats from a Float32Array into wasm memory (LogitBuffer view.set)',
+  greedy: 'greedy argmax, logits in wasm memory',
+  chain: 'penalties(64) → top-k 50 → top-p .9 → min-p .05 → T .8 → sample, copy-in from a Float32Array',
+  chainWasm: 'chain as above, logits in wasm memory',
+  interleaved: 'chain, copy-in from a Float32Array; no eviction, each call interleaved with the other implementation\'s chain on its own row',
+};
+const coldShapeOp = (shape, nucleus) => `top-p .95 alone → sample, ${shape} (nucleus ${nucleus}), logits in wasm memory`;
+export const coldRatios = (ops) => [
+  [COLD.chain, COLD.copyFloor, 'the chain with copy-in / the cold copy-in floor (target ≤ 1.5×)'],
+  [COLD.chainWasm, COLD.copyFloor, 'the chain, logits in wasm memory / the cold copy-in floor'],
+  ...ops.filter((op) => op.includes('a confident step')).map((op) => [op, COLD.copyFloor, 'top-p .95 on the confident step / the cold copy-in floor (target ≤ 2×)']),
+  ...ops.filter((op) => op.includes("the bench's row")).map((op) => [op, COLD.copyFloor, "top-p .95 on the bench's row / the cold copy-in floor"]),
+  [COLD.greedy, COLD.readFloor, 'greedy / the cold read floor'],
+  [COLD.copyFloor, COLD.readFloor, 'the cold copy-in floor / the cold read floor'],
+];
+
+// The read floor: a hand-assembled wasm SIMD module (no toolchain needed)
+// exporting its memory and max(n), which reads floats 0 .. n & ~15 of it once
+// with four independent f32x4.pmax chains and returns their maximum.
+export function maxFloorModule() {
+  const leb = (v) => { const o = []; do { let b = v & 0x7f; v >>>= 7; if (v) b |= 0x80; o.push(b); } while (v); return o; };
+  const section = (id, body) => [id, ...leb(body.length), ...body];
+  const str = (s) => [s.length, ...[...s].map((c) => c.charCodeAt(0))];
+  const get = (l) => [0x20, l], set = (l) => [0x21, l];
+  const pmax = [0xfd, 0xeb, 0x01];
+  // acc_k = pmax(acc_k, v128.load(i + 16 k)), k = 0..3.
+  const step = (k) => [...get(3 + k), ...get(1), 0xfd, 0x00, 4, 16 * k, ...pmax, ...set(3 + k)];
+  const lane = (l) => [...get(3), 0xfd, 0x1f, l];
+  const body = [
+    2, 2, 0x7f, 4, 0x7b, // locals: i, end (i32); acc0..acc3 (v128)
+    0x43, 0x00, 0x00, 0x80, 0xff, 0xfd, 0x13, 0x22, 3, 0x22, 4, 0x22, 5, ...set(6), // acc_k = splat(-inf)
+    ...get(0), 0x41, 2, 0x74, 0x41, 0x40, 0x71, ...set(2), // end = (n << 2) & -64
+    0x02, 0x40, 0x03, 0x40,
+    ...get(1), ...get(2), 0x4f, 0x0d, 1, // if i >= end: break
+    ...step(0), ...step(1), ...step(2), ...step(3),
+    ...get(1), 0x41, 0xc0, 0x00, 0x6a, ...set(1), 0x0c, 0, // i += 64; continue
+    0x0b, 0x0b,
+    ...get(3), ...get(4), ...pmax, ...get(5), ...pmax, ...get(6), ...pmax, ...set(3),
+    ...lane(0), ...lane(1), 0x97, ...lane(2), 0x97, ...lane(3), 0x97, 0x0b,
+  ];
+  return new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, [1, 0x60, 1, 0x7f, 1, 0x7d]), ...section(3, [1, 0]), ...section(5, [1, 0, 16]), // 1 MiB: V ≤ 262 144
+    ...section(7, [2, ...str('memory'), 2, 0, ...str('max'), 0, 0]),
+    ...section(10, [1, ...leb(body.length), ...body])]);
+}
+
+export async function coldCases(n, { simd }) {
+  const x = realisticLogits(n, 7);
+  const history = Array.from({ length: 64 }, (_, i) => (i * 2003) % n);
+  const shapes = shapedLogits(n);
+  const rows = [];
+  rows.owned = [];
+  const own = (o) => (rows.owned.push(o), o);
+  const add = (op, impl, fn, evict) => rows.push({ op, impl, fn, evict });
+  const impl = 'logitkit wasm SIMD';
+  const ref = plain.argmax(x);
+  const { instance: { exports: f } } = await WebAssembly.instantiate(maxFloorModule(), {});
+  new Float32Array(f.memory.buffer, 0, n).set(x);
+  check(f.max(n) === x[ref] || n % 16 !== 0, 'the read floor');
+  add(COLD.readFloor, impl, () => f.max(n));
+  const buf = own(simd.buffer(n));
+  buf.view.set(x);
+  add(COLD.copyFloor, impl, () => buf.view.set(x));
+  check(simd.argmax(buf)[0] === ref, `${impl} argmax`);
+  add(COLD.greedy, impl, () => simd.argmax(buf));
+  const options = { ...CHAIN, repetitionPenalty: 1.1, prompt: history };
+  const chain = own(simd.sampler({ ...options, seed: 1 }));
+  const kept = new Set(own(simd.sampler(options)).distribution(x).ids);
+  check(kept.has(chain.sample(x).token), `${impl} chain`);
+  add(COLD.chain, impl, () => chain.sample(x));
+  const inWasm = own(simd.buffer(n));
+  inWasm.view.set(x);
+  check(kept.has(chain.sample(inWasm).token), `${impl} chain, logits in wasm memory`);
+  add(COLD.chainWasm, impl, () => chain.sample(inWasm));
+  const topP = own(simd.sampler({ topP: 0.95, seed: 1 }));
+  for (const [shape, logits] of Object.entries(shapes)) {
+    if (shape === 'an uncertain step') continue;
+    const row = own(simd.buffer(n));
+    row.view.set(logits);
+    const nucleus = own(simd.sampler({ topP: 0.95 })).distribution(logits).ids;
+    check(new Set(nucleus).has(topP.sample(row).token), `${impl} top-p on ${shape}`);
+    add(coldShapeOp(shape, nucleus.length), impl, () => topP.sample(row));
+    if (shape === 'a confident step') {
+      const scratch64 = new Float64Array(n);
+      add(coldShapeOp(shape, nucleus.length), 'plain JS, careful (histogram cut, no sort)', () => plain.sampleTopP(logits, 0.95, 0.5, scratch64));
+    }
+  }
+  const scratch = new Float32Array(n);
+  const plainChain = (row) => plain.sampleChain(plain.penalize(row, history, 1.1, scratch), CHAIN, 0.5);
+  add(COLD.chain, 'plain JS, careful (heap top-k)', () => plainChain(x));
+  // The outside check of issue 27: logitkit's chain on one row, a careful
+  // plain-JS chain on another, called in turn; each side's calls are timed,
+  // the other side's call stands in for the eviction.
+  const other = realisticLogits(n, 8);
+  add(COLD.interleaved, impl, () => chain.sample(x), () => plainChain(other));
+  add(COLD.interleaved, 'plain JS, careful (heap top-k)', () => plainChain(other), () => chain.sample(x));
+  return rows;
+}
+
+// Times the cold rows at size n with evict() between calls (rows with their
+// own stand-in keep it); rows are { op, impl, median, p10, p90 }.
+export async function timeColdCases(n, env, evict, { calls = 200 } = {}) {
+  const rows = await coldCases(n, env);
+  const results = rows.map((r) => ({ op: r.op, impl: r.impl, ...measureCold(r.fn, r.evict ?? evict, { calls }) }));
+  for (const o of rows.owned) o.dispose();
+  return results;
 }
