@@ -1,5 +1,8 @@
 #include "kernels.h"
 
+#include "ops/scalar_math.h"
+
+
 #include <algorithm>
 #include <cfloat>
 #include <cstring>
@@ -22,6 +25,47 @@ ShiftedExp make_shifted_exp(float max, double t) {
   a.inv_t = float(1.0 / t);
   a.lo = float(std::max(-104.0 * t, -double(FLT_MAX)));
   a.grid = float(std::max(-31.0 * kLn2 * t, -double(FLT_MAX)));
+  return a;
+}
+
+namespace {
+// x rounded to 10 significant bits (to nearest, ties away from zero), by its bits.
+double round10(double x) {
+  uint64_t b;
+  std::memcpy(&b, &x, 8);
+  b = (b + (uint64_t(1) << 42)) & ~((uint64_t(1) << 43) - 1);
+  std::memcpy(&x, &b, 8);
+  return x;
+}
+}  // namespace
+
+const float* sampler_exp2_table() {
+  static const struct Table {
+    float v[128];
+    Table() {
+      for (int k = 0; k < 128; ++k) v[k] = float(dexp(0.69314718055994530942 * k / 128));
+    }
+  } table;
+  return table.v;
+}
+
+WeightParams make_weight_params(float max, double t) {
+  const double kLn2 = 0.69314718055994530942;
+  const double kLog2e = 1.44269504088896340736;
+  WeightParams a;
+  a.neg_m = -max;
+  a.kt = float(0x1p15 * kLog2e / t);
+  double rest = kLn2 * t / 128;
+  for (float& c : a.c) {
+    const double piece = round10(rest);
+    c = float(-piece);
+    rest -= piece;
+  }
+  a.inv_t = float(1.0 / t);
+  a.one = float(-t * 0x1p-30);
+  a.lo = float(std::max(-80.0 * t, -double(FLT_MAX)));
+  a.grid = float(std::max(-31.0 * kLn2 * t, -double(FLT_MAX)));
+  a.exp2 = sampler_exp2_table();
   return a;
 }
 

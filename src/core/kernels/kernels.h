@@ -27,6 +27,25 @@ struct ShiftedExp {
 };
 ShiftedExp make_shifted_exp(float max, double temperature);
 
+// Parameters of the sampler's weights exp((x - m)/T) (sampler_weight.inc):
+// as accurate as PyTorch's float32 softmax, and the same bits on every build
+// and on a GPU that fuses multiply-adds or flushes subnormals.
+struct WeightParams {
+  float neg_m;     // -max
+  float kt;        // 2^15·log2(e)/T: trunc((x - m)·kt) locates the table step
+  float c[3];      // -ln2·T/128 in three pieces of 10 significant bits (j·c[i] exact for |j| < 2^14)
+  float inv_t;     // 1/T, applied to the reduced argument only
+  float one;       // float(-T·2^-30): x - m above it is taken as this (exp rounds to 1 either way)
+  float lo;        // float(-80·T): x - m below it (or -inf) gives w = 0
+  float grid;      // float(-31·ln2·T), ShiftedExp::grid: the sampler's mass grid
+  const float* exp2;  // sampler_exp2_table()
+};
+// 2^(k/128) for k in [0, 128), correctly rounded to float32 (computed once in
+// float64 by lk::dexp: no entry lies within 2^-35 of a rounding boundary).
+const float* sampler_exp2_table();
+// T >= 2^-64 (the sampler's greedy threshold), finite.
+WeightParams make_weight_params(float max, double temperature);
+
 struct MaxScan {
   float max;          // -inf for an empty input
   size_t nan_index;   // index of the first NaN, or SIZE_MAX
@@ -39,8 +58,8 @@ struct ExpSums {
 
 // The sampler's weights (sampling_masses.h) and their float64 sum.
 struct WeightScan {
-  double sum;         // Σ w, accumulated as shifted_exp's sum
-  size_t below;       // entries below the grid (-inf included), given weight 0
+  double sum;         // Σ w in float64 lanes, combined as shifted_exp's sum
+  size_t below;       // with skip_below_grid: entries below the grid (-inf included), given weight 0
 };
 
 // The sampler's mass grid (sampling/sampling_masses.h explains it): a weight
@@ -86,9 +105,9 @@ struct Kernels {
   MaxScan (*scan_max)(const float* x, size_t n);
   // Writes exp((x - m)/T) into out (may alias x; may be null) and returns sums.
   ExpSums (*shifted_exp)(const float* x, size_t n, const ShiftedExp& a, float* out, bool entropy);
-  // The sampler's weights into w: shifted_exp's values (the same bits) where
-  // x - m >= a.grid, and 0 below the grid, found by a comparison (no exp).
-  WeightScan (*sampler_weights)(const float* x, size_t n, const ShiftedExp& a, float* w);
+  // The sampler's weights (sampler_weight.inc) into w; with skip_below_grid, entries with x - m < a.grid get 0 by a
+  // comparison (no exp; four at a time are skipped).
+  WeightScan (*sampler_weights)(const float* x, size_t n, const WeightParams& a, float* w, bool skip_below_grid);
   // Σ x in float64 with four partial sums, lane l over the entries i ≡ l (mod 4),
   // combined as (s0 + s1) + (s2 + s3).
   double (*sum_f64)(const float* x, size_t n);

@@ -70,6 +70,8 @@ template <int k> inline I32x4 srl(I32x4 a) { LK_ILANES4(int32_t(uint32_t(a.v[i])
 inline I32x4 to_int(F32x4 a) { LK_ILANES4(int32_t(a.v[i])); }
 #undef LK_ILANES4
 inline F32x4 to_float(I32x4 a) { F32x4 r; for (int i = 0; i < 4; ++i) r.v[i] = float(a.v[i]); return r; }
+// table[idx] per lane (idx in range).
+inline F32x4 gather(const float* table, I32x4 idx) { return {{table[idx.v[0]], table[idx.v[1]], table[idx.v[2]], table[idx.v[3]]}}; }
 inline I32x4 bits(F32x4 a) { I32x4 r; std::memcpy(r.v, a.v, 16); return r; }
 inline F32x4 from_bits(I32x4 a) { F32x4 r; std::memcpy(r.v, a.v, 16); return r; }
 // mask ? a : b, bitwise.

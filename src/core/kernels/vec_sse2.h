@@ -57,6 +57,11 @@ template <int k> inline I32x4 sra(I32x4 a) { return {_mm_srai_epi32(a.v, k)}; }
 template <int k> inline I32x4 srl(I32x4 a) { return {_mm_srli_epi32(a.v, k)}; }
 inline I32x4 to_int(F32x4 a) { return {_mm_cvttps_epi32(a.v)}; }
 inline F32x4 to_float(I32x4 a) { return {_mm_cvtepi32_ps(a.v)}; }
+// table[idx] per lane (idx in range): four scalar loads.
+inline F32x4 gather(const float* table, I32x4 idx) {
+  return {_mm_setr_ps(table[_mm_cvtsi128_si32(idx.v)], table[_mm_cvtsi128_si32(_mm_shuffle_epi32(idx.v, 1))],
+                      table[_mm_cvtsi128_si32(_mm_shuffle_epi32(idx.v, 2))], table[_mm_cvtsi128_si32(_mm_shuffle_epi32(idx.v, 3))])};
+}
 inline I32x4 bits(F32x4 a) { return {_mm_castps_si128(a.v)}; }
 inline F32x4 from_bits(I32x4 a) { return {_mm_castsi128_ps(a.v)}; }
 inline F32x4 select(I32x4 mask, F32x4 a, F32x4 b) {

@@ -52,6 +52,11 @@ template <int k> inline I32x4 sra(I32x4 a) { return {wasm_i32x4_shr(a.v, k)}; }
 template <int k> inline I32x4 srl(I32x4 a) { return {wasm_u32x4_shr(a.v, k)}; }
 inline I32x4 to_int(F32x4 a) { return {wasm_i32x4_trunc_sat_f32x4(a.v)}; }
 inline F32x4 to_float(I32x4 a) { return {wasm_f32x4_convert_i32x4(a.v)}; }
+// table[idx] per lane (idx in range): four scalar loads.
+inline F32x4 gather(const float* table, I32x4 idx) {
+  return {wasm_f32x4_make(table[wasm_i32x4_extract_lane(idx.v, 0)], table[wasm_i32x4_extract_lane(idx.v, 1)],
+                          table[wasm_i32x4_extract_lane(idx.v, 2)], table[wasm_i32x4_extract_lane(idx.v, 3)])};
+}
 inline I32x4 bits(F32x4 a) { return {a.v}; }
 inline F32x4 from_bits(I32x4 a) { return {a.v}; }
 inline F32x4 select(I32x4 mask, F32x4 a, F32x4 b) { return {wasm_v128_bitselect(a.v, b.v, mask.v)}; }

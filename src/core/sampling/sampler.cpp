@@ -97,6 +97,7 @@ void SamplerWorkspace::Impl::reserve(size_t vocab) {
   keys.resize(vocab);
   positions.resize(vocab + 4);
   head_w.resize(vocab);
+  sum_w.resize(vocab);
   blocks.resize(vocab / kMassBlock + 1);
   token_counts.resize(vocab, 0);
 }
@@ -317,14 +318,18 @@ Status sampler_distribution_checked(float* logits, size_t vocab, const SamplerCo
   // When +inf logits remain, they share all the mass (the limit) and every
   // finite candidate has probability exactly 0: it is not listed either.
   const double inv_sum = 1.0 / weights_sum(c, ctx);
+  // A weight below the mass grid may be 0 here (it is never drawn); its
+  // probability is still reported, from its weight computed in full.
+  const float* w = c.w;
+  if (c.below != 0 && c.z_max != kInf) {
+    active_kernels().sampler_weights(c.z, c.n, make_weight_params(c.z_max, c.w_t), ctx.ws.sum_w.data(), false);
+    w = ctx.ws.sum_w.data();
+  }
   size_t kept = 0;
   for (size_t i = 0; i < c.n; ++i) {
     if (c.z[i] == -kInf || (c.z_max == kInf && c.z[i] != kInf)) continue;
     ids[kept] = c.id(i);
-    // A weight below the mass grid is 0 (it is never drawn); its probability
-    // is still reported, from its exact exponential.
-    const double w = c.w[i] != 0 || c.z_max == kInf ? double(c.w[i]) : dexp((double(c.z[i]) - double(c.z_max)) / c.w_t);
-    probs[kept] = float(w * inv_sum);
+    probs[kept] = float(double(w[i]) * inv_sum);
     ++kept;
   }
   *count = kept;
@@ -377,10 +382,12 @@ Status sample_logits_checked(float* logits, size_t vocab, const SamplerConfig& c
   float raw_max = ws.raw_max;
   double raw_log_sum = ws.raw_log_sum;
   if (need_raw && !ws.raw_norm_valid) {
-    RowNorm norm;
-    row_norm(logits, vocab, 1.0, &norm);  // cannot fail: T = 1 and no NaN
-    raw_max = norm.max;
-    raw_log_sum = norm.log_sum;
+    // The raw normaliser from the sampler's weights at T = 1 (every one of
+    // them: the log-probability contract needs S, tail included).
+    raw_max = ctx.row_max;  // the step's first scan, over the processed logits
+    raw_log_sum = raw_max == kInf ? dlog(double(count_at_least(logits, vocab, kInf)))
+                                  : dlog(active_kernels().sampler_weights(logits, vocab, make_weight_params(raw_max, 1.0),
+                                                                          ws.sum_w.data(), false).sum);
   }
   auto raw_logprob = [&](int32_t token) {
     const float z = logits[token];

@@ -40,6 +40,7 @@ struct SamplerWorkspace::Impl {
   std::vector<uint32_t> keys;
   std::vector<uint32_t> positions;       // vocab + 4 entries
   std::vector<float> head_w;             // weights of a gathered head
+  std::vector<float> sum_w;              // every weight of a list, when S must count the ones below the grid
   std::vector<float> sample;
   std::vector<uint64_t> ranked_sample;
   std::vector<double> blocks;           // mass per 64 candidates (sampling_masses.h)

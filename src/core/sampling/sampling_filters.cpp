@@ -27,14 +27,14 @@ void note_raw_norm(const Candidates& c, StepContext& ctx) {
 }
 
 // Each weight set to 0 below the grid is < 2^-31: while they cannot add up
-// to 2^-22 of S, leaving them out keeps S within 2^-21 of the exact sum
-// (the weights themselves are shifted_exp's, <= 3 ULP).
+// to 2^-22 of S, leaving them out changes S by less than 2^-22 relative (the
+// weights' own contract is 2^-24·(4 + 2|y|) relative, up to 2^-18.4 at the grid).
 bool below_grid_negligible(const Candidates& c, double sum) { return double(c.below) * 0x1p-31 <= 0x1p-22 * sum; }
 
 // Whether most of a long row lies below the mass grid, from 64 evenly spaced
 // entries: then computing only the entries above it pays (ensure_weights,
 // weights_above_grid); otherwise the plain pass is cheaper.
-bool mostly_below_grid(const float* z, size_t n, const ShiftedExp& a) {
+bool mostly_below_grid(const float* z, size_t n, const WeightParams& a) {
   if (n < 4096) return false;
   size_t under = 0;
   for (size_t j = 0; j < 64; ++j) under += z[j * n / 64] + a.neg_m < a.grid;
@@ -63,17 +63,14 @@ void ensure_weights(Candidates& c, double t, StepContext& ctx) {
     c.sum_valid = true;
     return;
   }
-  const ShiftedExp a = make_shifted_exp(m, t);
+  const WeightParams a = make_weight_params(m, t);
   // Skipping the tail below the grid pays when a stage will cut it before S
   // of the whole row is needed (StepContext::skip_below_grid) and when most
   // of the row is there.
-  if (ctx.skip_below_grid && mostly_below_grid(c.z, c.n, a)) {
-    const WeightScan scan = k.sampler_weights(c.z, c.n, a, c.w);
-    c.below = scan.below;
-    c.w_sum = scan.sum;
-  } else {
-    c.w_sum = k.shifted_exp(c.z, c.n, a, c.w, false).sum;
-  }
+  const bool skip = ctx.skip_below_grid && mostly_below_grid(c.z, c.n, a);
+  const WeightScan scan = k.sampler_weights(c.z, c.n, a, c.w, skip);
+  c.below = scan.below;
+  c.w_sum = scan.sum;
   c.sum_valid = below_grid_negligible(c, c.w_sum);
   if (c.sum_valid) note_raw_norm(c, ctx);
 }
@@ -82,7 +79,9 @@ double weights_sum(Candidates& c, StepContext& ctx) {
   if (c.sum_valid) return c.w_sum;
   const Kernels& k = active_kernels();
   double sum = k.sum_f64(c.w, c.n);
-  if (!below_grid_negligible(c, sum)) sum = k.shifted_exp(c.z, c.n, make_shifted_exp(c.z_max, c.w_t), nullptr, false).sum;
+  // Enough zeroed weights to matter: S from every weight (into scratch: c.w keeps its zeros).
+  if (!below_grid_negligible(c, sum))
+    sum = k.sampler_weights(c.z, c.n, make_weight_params(c.z_max, c.w_t), ctx.ws.sum_w.data(), false).sum;
   c.w_sum = sum;
   c.sum_valid = true;
   note_raw_norm(c, ctx);
@@ -228,7 +227,7 @@ void drop_below_grid(Candidates& c, StepContext& ctx) {
 
 // The smallest float z with fl(z + neg_m) >= grid: the entries at or above it
 // are exactly those sampler_weights computes (addition is monotone in z).
-float first_above_grid(const ShiftedExp& a) {
+float first_above_grid(const WeightParams& a) {
   float z = float(double(a.grid) - double(a.neg_m));
   while (z + a.neg_m >= a.grid) z = std::nextafter(z, -kInf);
   while (z + a.neg_m < a.grid) z = std::nextafter(z, kInf);
@@ -243,7 +242,7 @@ void weights_above_grid(Candidates& c, StepContext& ctx) {
   const double t = ctx.temperature;
   if (!(c.w_valid && c.w_t == t) && !c.ids && c.z == ctx.row && c.n == ctx.vocab && ctx.row_max != kInf &&
       ctx.row_max != -kInf) {
-    const ShiftedExp a = make_shifted_exp(ctx.row_max, t);
+    const WeightParams a = make_weight_params(ctx.row_max, t);
     if (mostly_below_grid(c.z, c.n, a)) {
       uint32_t* pos = ctx.ws.positions.data();
       const size_t live = gather_at_least(c.z, c.n, first_above_grid(a), pos);

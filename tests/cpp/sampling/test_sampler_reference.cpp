@@ -28,7 +28,9 @@ using u128 = unsigned __int128;
 // Rank order: larger logit first, ties lower id first.
 bool ranked_before(const Cand& a, const Cand& b) { return a.z > b.z || (a.z == b.z && a.id < b.id); }
 
-// The kernel weights exp((z - max)/t) of the candidates (what both sides define p by).
+// The sampler's weights exp((z - max)/t) of the candidates (kernels.h
+// sampler_weights: what both sides define p by; their accuracy against
+// float64 is tested in test_sampling_masses.cpp).
 std::vector<float> weights(const std::vector<Cand>& c, double t, float* zmax) {
   std::vector<float> z, w(c.size());
   for (const Cand& x : c) z.push_back(x.z);
@@ -38,7 +40,7 @@ std::vector<float> weights(const std::vector<Cand>& c, double t, float* zmax) {
   if (m == INFINITY || m == -INFINITY) {  // +inf entries share the mass; all -inf has none
     for (size_t i = 0; i < c.size(); ++i) w[i] = z[i] == INFINITY ? 1.0f : 0.0f;
   } else {
-    lk::active_kernels().shifted_exp(z.data(), z.size(), lk::make_shifted_exp(m, t), w.data(), false);
+    lk::active_kernels().sampler_weights(z.data(), z.size(), lk::make_weight_params(m, t), w.data(), false);
   }
   return w;
 }
