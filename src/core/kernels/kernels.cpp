@@ -54,7 +54,7 @@ WeightParams make_weight_params(float max, double t) {
   const double kLog2e = 1.44269504088896340736;
   WeightParams a;
   a.neg_m = -max;
-  a.kt = float(0x1p15 * kLog2e / t);
+  a.kt = float(128 * kLog2e / t);
   double rest = kLn2 * t / 128;
   for (float& c : a.c) {
     const double piece = round10(rest);

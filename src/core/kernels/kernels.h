@@ -32,7 +32,7 @@ ShiftedExp make_shifted_exp(float max, double temperature);
 // and on a GPU that fuses multiply-adds or flushes subnormals.
 struct WeightParams {
   float neg_m;     // -max
-  float kt;        // 2^15·log2(e)/T: trunc((x - m)·kt) locates the table step
+  float kt;        // 128·log2(e)/T: (x - m)·kt rounded is the table step j
   float c[3];      // -ln2·T/128 in three pieces of 10 significant bits (j·c[i] exact for |j| < 2^14)
   float inv_t;     // 1/T, applied to the reduced argument only
   float one;       // float(-T·2^-30): x - m above it is taken as this (exp rounds to 1 either way)
