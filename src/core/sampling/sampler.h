@@ -64,13 +64,15 @@
 //    applies temperature first: the "hf" preset). Every filter keeps at least
 //    max(min_keep, 1) candidates (the most probable ones), except where noted.
 //    Probabilities are computed from the sampler's weights w_i = exp((z_i -
-//    z_max)/T), float32 from the project's exp kernel, within 2^-21 relative
-//    (w_max = 1; +inf logits share all mass), except that a token provably
-//    below the mass grid (z_i - z_max < -31·ln2·T, so w_i < 2^-31 and its
-//    mass q_i is 0) may get w_i = 0 by a comparison, without an exp, when a
-//    stage that drops zero-mass tokens runs. S = Σ w_i in float64, within
-//    2^-21 relative of the exact sum (when the zeroed weights could matter, S
-//    is summed from every exponential). p_i = w_i / S.
+//    z_max)/T) (kernels.h sampler_weights, sampler_weight.inc): float32,
+//    within 2^-24·(4 + 2|y|) relative, y = (z_i - z_max)/T, the same bits on
+//    every build and under fused multiply-adds or flushed subnormals (w_max =
+//    1; +inf logits share all mass; 0 below e^-80), except that a token
+//    provably below the mass grid (z_i - z_max < -31·ln2·T, so w_i < 2^-31 and
+//    its mass q_i is 0) may get w_i = 0 by a comparison, without an exp, when
+//    a stage that drops zero-mass tokens runs. S = Σ w_i in float64 (when the
+//    zeroed weights could add up to 2^-22 of S, S is summed from every
+//    weight). p_i = w_i / S.
 //    - top-k (llama.cpp `top_k`, HF `TopKLogitsWarper`): the k = max(top_k,
 //      min_keep) largest logits, ties to lower ids; 0 = off.
 //    - top-p (llama.cpp `top_p`, HF `TopPLogitsWarper`): in rank order
@@ -125,9 +127,9 @@
 //   only kept candidates appear, so there may be fewer than n).
 // - entropy (when compute_entropy): of the final distribution, in nats.
 // Accuracy (tests/cpp/sampling/test_sampler.cpp): log-probabilities (logprob,
-// raw_logprob, the alternatives) within 2^-20 absolute and entropy within
+// raw_logprob, the alternatives) within 2^-18 absolute and entropy within
 // 1e-6·(1 + H) of a float64 evaluation from the same processed float32
-// logits; kept-set probabilities p_i within 2e-6 relative
+// logits; the reported kept-set probabilities within 2e-6 relative of w_i / S
 // (tests/cpp/sampling/test_sampler_reference.cpp).
 #pragma once
 #include <cstddef>
