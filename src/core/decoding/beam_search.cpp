@@ -209,6 +209,8 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
   std::vector<double>&next_scores = next_scores_, &key = key_;
   std::vector<uint8_t>& hit = hit_;
   std::vector<size_t>& order = order_;
+  // torch.topk over a short list: value descending, then lower position (a stable sort's order).
+  auto by_key = [&key](size_t a, size_t c) { return key[a] > key[c] || (key[a] == key[c] && a < c); };
 
   for (size_t b = 0; b < cfg_.batch; ++b) {
     cands_.clear();
@@ -241,7 +243,7 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
       touched_.clear();
     }
     // The K best of the prompt: score descending, then lower flat index.
-    std::partial_sort(cands_.begin(), cands_.begin() + std::ptrdiff_t(k_), cands_.end(), [](const Cand& a, const Cand& c) {
+    std::sort(cands_.begin(), cands_.end(), [](const Cand& a, const Cand& c) {
       return a.score > c.score || (a.score == c.score && a.flat < c.flat);
     });
     for (size_t i = 0; i < k_; ++i) {
@@ -255,8 +257,7 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
       key[i] = hit[i] ? cands_[i].score + -kBig : cands_[i].score;
       order[i] = i;
     }
-    std::stable_sort(order.begin(), order.begin() + std::ptrdiff_t(k_),
-                     [&](size_t a, size_t c) { return key[a] > key[c]; });
+    std::sort(order.begin(), order.begin() + std::ptrdiff_t(k_), by_key);
     for (size_t i = 0; i < nb; ++i) {
       const Cand& c = cands_[order[i]];
       const size_t parent = b * nb + c.flat / v;
@@ -279,8 +280,7 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
       key[nb + i] = s;
     }
     for (size_t i = 0; i < nb + k_; ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.begin() + std::ptrdiff_t(nb + k_),
-                     [&](size_t a, size_t c) { return key[a] > key[c]; });
+    std::sort(order.begin(), order.begin() + std::ptrdiff_t(nb + k_), by_key);
     auto& slot_tokens = slot_tokens_;
     auto& slot_score = slot_score_;
     auto& slot_logprob = slot_logprob_;
