@@ -32,7 +32,10 @@
 //                rows of one value and an outlier, every exp rounding the
 //                same way, where log p is near -log 2 and its ULP small)
 //   logsumexp    likewise <= 0.5 ULP + 2^-23 absolute (1.45 ULP measured)
-//   entropy      <= 4e-7 absolute + 2 ULP
+//   entropy      <= 4e-7 absolute + 2 ULP: H = log S - Σ e·y / S with the
+//                float32 exps and products e·y (0.68 of the bound measured
+//                at the worst case found: rows of one value and an outlier
+//                whose e·y errs most, sized so H falls just below 2, 4 or 8)
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <numeric>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -184,6 +186,135 @@ TEST_CASE("softmax / log_softmax / logsumexp at their worst: rows of one value a
   }
   MESSAGE("adversarial rows: row exp " << worst_exp << " x 2^-23 relative; softmax " << worst_p << " ULP; log_softmax " << worst_lp_ulp << " ULP, " << worst_lp
           << " of 0.5 ULP + 2^-23; logsumexp " << worst_lse_ulp << " ULP, " << worst_lse << " of 0.5 ULP + 2^-23");
+}
+
+// rows.h: entropy <= 4e-7 absolute + 2 ULP. H = log S - Σ e·y / S errs by
+// Σ_i δ_i p_i (1 - y_i + ȳ) for exp errors δ_i, plus the float32 products e·y:
+// largest when every entry but one has the same exp error and a mass well
+// below 1 each. The rows of the test above (one value c and an outlier, c from
+// the row-exp sweep's worst; c above the outlier; near-ties; offsets; ±1e30),
+// with c also on a 1024-step grid of [-12T, 0) at 1027 and 32771 columns (mass
+// spread over many small entries, ȳ far below 0), at T 1/0.7/0.3/2.5.
+TEST_CASE("entropy at its worst: rows of one value and an outlier") {
+  double worst = 0, worst_abs = 0;
+  std::string worst_row;
+  for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+    const lk_test::BackendScope backend(b);
+    for (double t : {1.0, 0.7, 0.3, 2.5}) {
+      const ExpSweep sweep = exp_sweep(t);
+      std::vector<lk::ExpSums> e1(sweep.c.size());  // the kernel's e and e·y, one entry at a time
+      const lk::ShiftedExp a = lk::make_shifted_exp(0.0f, t);
+      for (size_t j = 0; j < sweep.c.size(); ++j) e1[j] = lk::active_kernels().shifted_exp(&sweep.c[j], 1, a, nullptr, true);
+      for (size_t cols : {2, 3, 5, 9, 17, 33, 65, 129, 257, 513, 1027, 4099, 32771}) {
+        const bool full = cols <= 5 || cols == 1027;
+        std::vector<std::vector<float>> rows;
+        auto add = [&](float c, float o) {
+          rows.emplace_back(cols, c);
+          rows.back()[(rows.size() * 7) % cols] = o;
+        };
+        if (full) {
+          for (float c : worst_exp_candidates(sweep, cols, 1024)) add(c, 0.0f);
+          for (size_t k = 0; k < 256; ++k) {
+            add(float(t * 6.0 * (double(k) + 0.5) / 256), 0.0f);
+            add(float(-double(k + 1) * 0x1p-20 * t), 0.0f);
+            const double off = k % 2 ? 1e4 : -3e6;
+            add(float(off + t * (-6.0 * (double(k) + 0.5) / 256)), float(off));
+          }
+          for (float big : {1e30f, -1e30f}) add(big, std::nextafter(big, 0.0f));
+        }
+        if (cols > 2) {
+          // The sweep's c whose float32 e and e·y (from the kernel, one entry
+          // at a time) predict the largest error of H relative to the bound.
+          std::vector<std::pair<double, float>> pred;
+          const double k1 = double(cols - 1);
+          for (size_t j = 0; j < sweep.c.size(); ++j) {
+            const double s = 1 + k1 * e1[j].sum, s_ref = 1 + k1 * sweep.ref[j];
+            const double h_got = std::log(s) - k1 * e1[j].sum_ey / s;
+            const double h_ref = std::log(s_ref) - k1 * sweep.ref[j] * (double(sweep.c[j]) / t) / s_ref;
+            pred.emplace_back(std::fabs(h_got - h_ref) / (4e-7 + 2 * ulp_of(h_ref)), sweep.c[j]);
+          }
+          std::partial_sort(pred.begin(), pred.begin() + 64, pred.end(),
+                            [](const auto& u, const auto& v) { return u.first > v.first; });
+          for (size_t j = 0; j < 64; ++j) add(pred[j].second, 0.0f);
+        }
+        if (cols >= 1027)
+          for (size_t k = 0; k < (full ? 1024u : 128u); ++k)
+            add(float(-12.0 * t * (double(k) + 0.5) / (full ? 1024 : 128)), 0.0f);
+        if (cols == 2) {
+          // Rows sized so H falls just below 2, 4 or 8, where 2 ULP halves:
+          // the c values whose e·y errs most, each with the largest column
+          // count that keeps H below the power of two (predicted in float64).
+          std::vector<size_t> by_ey(sweep.c.size());
+          std::iota(by_ey.begin(), by_ey.end(), size_t(0));
+          auto ey_err = [&](size_t j) {
+            const double ey = sweep.ref[j] * (double(sweep.c[j]) / t);
+            return ey == 0 ? 0.0 : std::fabs(e1[j].sum_ey / ey - 1);
+          };
+          std::partial_sort(by_ey.begin(), by_ey.begin() + 2048, by_ey.end(),
+                            [&](size_t u, size_t v) { return ey_err(u) > ey_err(v); });
+          for (double top : {2.0, 4.0, 8.0}) {
+            std::vector<std::pair<double, std::pair<float, size_t>>> pred;
+            for (size_t q = 0; q < 2048; ++q) {
+              const size_t j = by_ey[q];
+              auto h_of = [&](double k1, bool got) {
+                const double e = got ? e1[j].sum : sweep.ref[j];
+                const double ey = got ? e1[j].sum_ey : sweep.ref[j] * (double(sweep.c[j]) / t);
+                return std::log(1 + k1 * e) - k1 * ey / (1 + k1 * e);
+              };
+              size_t lo = 1, hi = size_t(1) << 20;  // h_of(lo - 1) < top <= h_of(hi - 1)
+              if (h_of(double(hi - 1), false) < top) continue;
+              while (hi - lo > 1) {
+                const size_t mid = (lo + hi) / 2;
+                (h_of(double(mid - 1), false) < top ? lo : hi) = mid;
+              }
+              const double h_ref = h_of(double(lo - 1), false);
+              pred.push_back({std::fabs(h_of(double(lo - 1), true) - h_ref) / (4e-7 + 2 * ulp_of(h_ref)),
+                              {sweep.c[j], lo}});
+            }
+            std::partial_sort(pred.begin(), pred.begin() + long(std::min<size_t>(8, pred.size())), pred.end(),
+                              [](const auto& u, const auto& v) { return u.first > v.first; });
+            for (size_t q = 0; q < std::min<size_t>(8, pred.size()); ++q) {
+              const auto [c, n] = pred[q].second;
+              std::vector<float> row(n, c);
+              row[0] = 0.0f;
+              float h;
+              REQUIRE(lk::entropy(row.data(), &h, 1, n, t).ok());
+              const double e = std::exp(double(c) / t), k1 = double(n - 1), s = 1 + k1 * e;
+              const double href = std::log(s) - k1 * e * (double(c) / t) / s;
+              const double bound = 4e-7 + 2 * ulp_of(href), err = std::fabs(double(h) - href);
+              std::ostringstream what;
+              what << lk::active_kernels().name << ", T " << t << ", cols " << n << ", c = " << c
+                   << ", outlier 0, H = " << href;
+              INFO(what.str());
+              CHECK(err <= bound);
+              worst_abs = std::max(worst_abs, err);
+              if (err / bound > worst) { worst = err / bound; worst_row = what.str(); }
+            }
+          }
+        }
+        const size_t n = rows.size();
+        std::vector<float> x(n * cols), h(n);
+        for (size_t r = 0; r < n; ++r) std::copy(rows[r].begin(), rows[r].end(), x.begin() + long(r * cols));
+        REQUIRE(lk::entropy(x.data(), h.data(), n, cols, t).ok());
+        for (size_t r = 0; r < n; ++r) {
+          const Ref ref = few_values_reference(rows[r], t);
+          double href = 0;
+          for (size_t i = 0; i < cols; ++i)
+            if (ref.p[i] > 0) href -= ref.p[i] * ref.logp[i];
+          const double bound = 4e-7 + 2 * ulp_of(href), err = std::fabs(double(h[r]) - href);
+          std::ostringstream row;
+          row << lk::active_kernels().name << ", T " << t << ", cols " << cols << ", c = " << rows[r][(r + 2) * 7 % cols]
+              << ", outlier " << rows[r][(r + 1) * 7 % cols] << ", H = " << href;
+          INFO(row.str());
+          CHECK(err <= bound);
+          worst_abs = std::max(worst_abs, err);
+          if (err / bound > worst) { worst = err / bound; worst_row = row.str(); }
+        }
+      }
+    }
+  }
+  MESSAGE("entropy on adversarial rows: " << worst << " of 4e-7 + 2 ULP (" << worst_row << "); largest error "
+          << worst_abs);
 }
 
 TEST_CASE("softmax is shift invariant and does not overflow at 1e30") {
