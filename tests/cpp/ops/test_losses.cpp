@@ -4,8 +4,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <sstream>
 #include <vector>
 
+#include "adversarial_rows.h"
+#include "backend_scope.h"
+#include "kernels/kernels.h"
 #include "ops/losses.h"
 
 namespace {
@@ -45,6 +50,12 @@ double ce_ref(const std::vector<float>& x, size_t n, size_t c, const std::vector
   }
   if (red == lk::Reduction::kMean) return (1 - eps) * nll_sum / wsum + eps / double(c) * smooth_sum / wsum;
   return (1 - eps) * nll_sum + eps / double(c) * smooth_sum;
+}
+
+float lk_test_float(uint32_t b) {
+  float f;
+  std::memcpy(&f, &b, 4);
+  return f;
 }
 
 void check_close(double got, double ref, double rel = 1e-6) {
@@ -92,6 +103,96 @@ TEST_CASE("cross_entropy with class targets: weights × ignore_index × label sm
           check_close(got, ref, 2e-7);
         }
       }
+}
+
+// losses.h: log-probabilities within 2^-23 absolute of float64, a loss within
+// that times its weights (plus float64's own rounding, 2^-50 of Σ|terms| here).
+// The rows that break it if anything does (adversarial_rows.h, as in
+// test_rows.cpp): cols - 1 entries equal to c and one outlier 0, with c from a
+// sweep of the row exp for its largest errors, every c entry's exp rounding the
+// same way, so log Σ exp carries the whole error of one float32 exp; c above the
+// outlier, near-ties, offsets of 1e4 and -3e6, ±1e30. Each row's loss is read
+// in float64 (n = 1, 'sum'): at the outlier's class and a c class, with label
+// smoothing 1 (the mean of every log p), with weights and smoothing 0.1, and
+// with uniform probability targets.
+TEST_CASE("cross_entropy at its worst: rows of one value and an outlier") {
+  double worst = 0, worst_abs = 0;
+  std::string worst_row;
+  for (lk::Backend b : {lk::Backend::kScalar, lk::best_backend()}) {
+    const lk_test::BackendScope backend(b);
+    const lk_test::ExpSweep sweep = lk_test::exp_sweep(1.0);
+    for (size_t cols : {2, 3, 5, 1027}) {
+      std::vector<std::vector<float>> rows;
+      auto add = [&](float c, float o) {
+        rows.emplace_back(cols, c);
+        rows.back()[(rows.size() * 7) % cols] = o;
+      };
+      std::vector<double> sign;
+      const std::vector<float> wc = lk_test::worst_exp_candidates(sweep, cols, 1024, &sign);
+      for (float c : wc) add(c, 0.0f);
+      for (size_t k = 0; k < 256; ++k) {
+        add(float(6.0 * (double(k) + 0.5) / 256), 0.0f);  // above the outlier
+        add(float(-double(k + 1) * 0x1p-20), 0.0f);        // near-ties
+        const double off = k % 2 ? 1e4 : -3e6;
+        add(float(off - 6.0 * (double(k) + 0.5) / 256), float(off));
+      }
+      for (float big : {1e30f, -1e30f}) add(big, std::nextafter(big, 0.0f));
+      add(-1e30f, 1e30f);
+      std::vector<float> w(cols), uniform(cols, float(1.0 / double(cols)));
+      for (size_t k = 0; k < cols; ++k) w[k] = float(0.25 + double((k * 37) % 11) / 4);
+      for (size_t r = 0; r < rows.size(); ++r) {
+        const std::vector<float>& x = rows[r];
+        const std::vector<double> lp = log_softmax_ref(x.data(), cols);
+        const size_t outlier = (r + 1) * 7 % cols;
+        auto check = [&](const char* what, double got, double ref, double weight, double mag) {
+          const double bound = 0x1p-23 * weight + 0x1p-50 * mag;
+          const double ratio = std::fabs(got - ref) / bound;
+          std::ostringstream row;
+          row << what << ", " << lk::active_kernels().name << ", cols " << cols << ", row " << r << ": c = "
+              << x[(outlier + 1) % cols] << ", outlier " << x[outlier];
+          INFO(row.str());
+          CHECK(ratio <= 1.0);
+          if (ratio > worst) { worst = ratio; worst_row = row.str(); }
+          if (what[0] == 'c') worst_abs = std::max(worst_abs, std::fabs(got - ref) / 0x1p-23);
+        };
+        lk::ClassLossOptions sum;
+        sum.reduction = lk::Reduction::kSum;
+        double got;
+        for (size_t k : {outlier, (outlier + 1) % cols}) {
+          const int32_t y = int32_t(k);
+          REQUIRE(lk::cross_entropy(x.data(), 1, cols, &y, sum, nullptr, &got).ok());
+          check("class target", got, -lp[k], 1.0, std::fabs(lp[k]));
+        }
+        double mean = 0, mag = 0, smooth = 0, wmag = 0, wsum = 0, uni = 0, umag = 0;
+        const int32_t y = int32_t(outlier);
+        for (size_t k = 0; k < cols; ++k) {
+          mean -= lp[k] / double(cols);
+          mag += std::fabs(lp[k]);
+          smooth -= w[k] * lp[k];
+          wmag += w[k] * std::fabs(lp[k]);
+          wsum += w[k];
+          uni -= double(uniform[k]) * lp[k];
+          umag += double(uniform[k]) * std::fabs(lp[k]);
+        }
+        lk::ClassLossOptions ls = sum;
+        ls.label_smoothing = 1.0;
+        REQUIRE(lk::cross_entropy(x.data(), 1, cols, &y, ls, nullptr, &got).ok());
+        check("label smoothing 1", got, mean, 1.0, mag);
+        lk::ClassLossOptions lw = sum;
+        lw.label_smoothing = 0.1;
+        lw.weight = w.data();
+        REQUIRE(lk::cross_entropy(x.data(), 1, cols, &y, lw, nullptr, &got).ok());
+        check("weights, smoothing 0.1", got, 0.9 * -w[outlier] * lp[outlier] + 0.1 / double(cols) * smooth,
+              0.9 * w[outlier] + 0.1 / double(cols) * wsum, wmag + w[outlier] * std::fabs(lp[outlier]));
+        REQUIRE(lk::cross_entropy_probs(x.data(), 1, cols, uniform.data(), sum, nullptr, &got).ok());
+        double usum = 0;
+        for (float u : uniform) usum += double(u);
+        check("uniform probability targets", got, uni, usum, umag);
+      }
+    }
+  }
+  MESSAGE("cross_entropy on adversarial rows: log p within " << worst_abs << " x 2^-23 of float64; worst "
+          << worst << " of the bound (" << worst_row << ")");
 }
 
 TEST_CASE("cross_entropy: all targets ignored gives NaN for mean (PyTorch), 0 for sum") {
@@ -202,6 +303,56 @@ TEST_CASE("bce_with_logits: pos_weight, weight per class or per element, large |
       }
     }
   }
+}
+
+// bce_with_logits and kl_div take no float32 exp: they are float64 throughout
+// (dexp, dlog1p, dlog). Over a sweep of float32 bit patterns (every 65 537th of
+// either sign: x from subnormals to 3e38, and the probabilities among them in
+// [0, 1]) each element is checked against long double at 2^-50 of the sum of
+// its terms' magnitudes + 2^-1022 (results below e^-708 are float64 subnormals),
+// the figure docs/losses.md states.
+TEST_CASE("bce_with_logits and kl_div over float32 bit patterns against long double") {
+  double worst_bce = 0, worst_kl = 0;
+  for (uint64_t bits = 0; bits < (uint64_t(1) << 32); bits += 65537) {
+    const float x = lk_test_float(uint32_t(bits));
+    if (!std::isfinite(x)) continue;
+    for (float y : {0.0f, 1.0f, 0.3f})
+      for (float pw : {1.0f, 2.5f}) {
+        double got;
+        REQUIRE(lk::bce_with_logits(&x, &y, 1, 1, nullptr, 0, &pw, lk::Reduction::kSum, nullptr, &got).ok());
+        const long double lx = x, ly = y, lw = 1 + (pw - 1.0L) * ly;
+        const long double sp = std::log1p(std::exp(-std::fabs(lx))) + std::max(-lx, 0.0L);
+        const long double ref = (1 - ly) * lx + lw * sp;
+        const double mag = double(std::fabs((1 - ly) * lx) + lw * sp);
+        INFO("x = " << x << ", y = " << y << ", pos_weight " << pw);
+        const double ratio = double(std::fabs(got - ref)) / (0x1p-53 * mag + 0x1p-1022);
+        CHECK(ratio <= 8.0);
+        worst_bce = std::max(worst_bce, ratio);
+      }
+    const float in = -std::fabs(x);
+    const float t = std::fabs(x) <= 1.0f ? std::fabs(x) : 1.0f / std::fabs(x);
+    for (bool log_target : {false, true}) {
+      const float tt = log_target ? in : t, ii = log_target ? -t : in;
+      if (!std::isfinite(tt) || !std::isfinite(ii)) continue;
+      double got;
+      REQUIRE(lk::kl_div(&ii, &tt, 1, 1, log_target, lk::Reduction::kSum, nullptr, &got).ok());
+      const long double lt = tt, li = ii;
+      long double ref, mag;
+      if (log_target) {
+        ref = std::exp(lt) * (lt - li);
+        mag = std::exp(lt) * (std::fabs(lt) + std::fabs(li));
+      } else {
+        ref = lt == 0 ? 0.0L : lt * (std::log(lt) - li);
+        mag = lt == 0 ? 0.0L : lt * (std::fabs(std::log(lt)) + std::fabs(li));
+      }
+      INFO("input " << ii << ", target " << tt << ", log_target " << log_target);
+      const double ratio = double(std::fabs(got - ref) / (0x1p-53L * mag + 0x1p-1022L));
+      CHECK(ratio <= 8.0);
+      worst_kl = std::max(worst_kl, ratio);
+    }
+  }
+  MESSAGE("bce_with_logits within " << worst_bce << " x 2^-53 of its terms' magnitudes, kl_div " << worst_kl
+          << " x 2^-53 (float32 bit patterns, long double reference)");
 }
 
 TEST_CASE("kl_div: log_target, xlogy at zero, reductions incl. batchmean") {
