@@ -90,9 +90,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (x.empty() || !std::isfinite(m) || t < 0x1p-64) return 0;
   double s = 0;
   for (float v : x) s += std::exp((double(v) - m) / t);
+  double h = 0;
   for (size_t i = 0; i < x.size(); ++i) {
     double lp = (double(x[i]) - m) / t - std::log(s);
     double p = std::exp(lp);
+    if (p > 0) h -= p * lp;
     // rows.h: 2.5·2^-23 relative (the entry's exp, the sum's, 1/sum) + 0.5 ULP (the product).
     if (p >= 0x1p-126 && std::fabs(double(a.p[i]) - p) > 2.5 * 0x1p-23 * p + 0.500001 * ulp_at(p))
       fail("softmax beyond 2.5·2^-23 relative + 0.5 ULP");
@@ -101,6 +103,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::fprintf(stderr, "i=%zu x=%g m=%g t=%g got=%.9g ref=%.17g ulps=%g\n", i, double(x[i]), m, t, double(a.lp[i]), lp, ulps(a.lp[i], lp));
       fail("log_softmax beyond 0.5 ULP + 2^-23");
     }
+  }
+  // rows.h: logsumexp within 0.5 ULP + 2^-23 absolute; entropy within 4e-7 + 2 ULP.
+  const double lse = m / t + std::log(s);
+  if (std::fabs(double(a.lse_v) - lse) > 0.500001 * ulp_at(lse) + 0x1p-23) fail("logsumexp beyond 0.5 ULP + 2^-23");
+  if (std::fabs(double(a.h_v) - h) > 4e-7 + 2 * ulp_at(h)) {
+    std::fprintf(stderr, "n=%zu t=%g got=%.9g ref=%.17g\n", x.size(), t, double(a.h_v), h);
+    fail("entropy beyond 4e-7 + 2 ULP");
   }
   size_t ref_am = 0;
   for (size_t i = 1; i < x.size(); ++i)
