@@ -40,12 +40,13 @@ export function samplerSchema(lk) {
 // Checks an option against its schema entry; returns the value as the bindings take it.
 function checkParam(option, v) {
   const name = `options.${option.name}`;
-  // NaN reaches the core, which rejects it in its own words (the same as for C++ users).
-  if (typeof v === 'number' && Number.isNaN(v)) return v;
   if (option.kind === 'boolean') {
     if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean (got ${describe(v)})`);
     return v ? 1 : 0;
   }
+  // NaN for a number reaches the core, which rejects it in its own words (the
+  // same as for C++ users); an integer option cannot hold NaN, so it is named here.
+  if (typeof v === 'number' && Number.isNaN(v) && option.kind !== 'integer') return v;
   checkNumber(name, v, {
     min: option.min ?? -Infinity, max: option.max ?? Infinity, minExclusive: option.minExclusive, integer: option.kind === 'integer',
   });

@@ -65,7 +65,8 @@ function probes(o) {
   }
   if (o.max !== null && o.max < 1e30) {
     good.push(o.maxExclusive ? o.max - 0.5 : o.max);
-    bad.push(o.maxExclusive ? o.max : o.max + 1);
+    // One above max, or the next double above it where 1 is below its ulp (temperature's 2^64).
+    bad.push(o.maxExclusive ? o.max : Math.max(o.max + 1, o.max * (1 + 2 ** -52)));
   }
   return { good, bad };
 }

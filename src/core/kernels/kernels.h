@@ -43,7 +43,9 @@ struct WeightParams {
 // 2^(k/128) for k in [0, 128), correctly rounded to float32 (computed once in
 // float64 by lk::dexp: no entry lies within 2^-35 of a rounding boundary).
 const float* sampler_exp2_table();
-// T >= 2^-64 (the sampler's greedy threshold), finite.
+// T in [2^-64, 2^65]: below, the sampler is greedy; above, 1/T and the
+// reduction's constants would leave the normal range (the sampler's temperature
+// and dynamic range are at most 2^64 each).
 WeightParams make_weight_params(float max, double temperature);
 
 struct MaxScan {

@@ -3,6 +3,7 @@
 #include "sampling/sampler_stages.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -13,6 +14,10 @@ namespace {
 constexpr double kInf = __builtin_inf();
 constexpr double kFloatMax = 3.4028234663852886e38;
 constexpr double kInt32Max = 2147483647.0;
+// The sampler's weights hold their contract for T in [2^-64, 2^65] (kernels.h
+// make_weight_params: every intermediate normal); a temperature and a dynamic
+// range of at most 2^64 each keep T there (below 2^-64 is greedy).
+constexpr double kMaxTemperature = 0x1p64;
 
 // A double as the field's type, defined for every double: a value the type
 // cannot hold becomes one that validation rejects (an integer field's minimum,
@@ -37,8 +42,8 @@ T stored(double v) {
 
 // clang-format off
 const SamplerOption kOptions[] = {
-  {"temperature", OptionKind::kNumber, 0, kInf, false, false, LK_DOC("0 = greedy (the first maximum); 1 leaves the logits as they are."), LK_FIELD(temperature)},
-  {"dynatempRange", OptionKind::kNumber, 0, kInf, false, false, LK_DOC("llama.cpp dynamic temperature (temp_ext): T ranges over temperature ± this; 0 = off."), LK_FIELD(dynatemp_range)},
+  {"temperature", OptionKind::kNumber, 0, kMaxTemperature, false, false, LK_DOC("0 = greedy (the first maximum); 1 leaves the logits as they are; at most 2^64."), LK_FIELD(temperature)},
+  {"dynatempRange", OptionKind::kNumber, 0, kMaxTemperature, false, false, LK_DOC("llama.cpp dynamic temperature (temp_ext): T ranges over temperature ± this; 0 = off."), LK_FIELD(dynatemp_range)},
   {"dynatempExponent", OptionKind::kNumber, 0, kInf, false, false, LK_DOC("Exponent of the normalised entropy in dynamic temperature."), LK_FIELD(dynatemp_exponent)},
   {"topK", OptionKind::kInteger, 0, kInt32Max, false, false, LK_DOC("Keep the k most probable tokens; 0 = off."), LK_FIELD(top_k)},
   {"topP", OptionKind::kNumber, 0, 1, false, false, LK_DOC("Nucleus: keep the smallest head holding this much mass; 1 = off."), LK_FIELD(top_p)},
@@ -180,27 +185,44 @@ namespace {
 // read back the same, "NaN", "Infinity", exponents as 1e-7 and 1e+21.
 std::string js_number(double v) {
   if (v != v) return "NaN";
-  if (v == kInf) return "Infinity";
-  if (v == -kInf) return "-Infinity";
-  char buf[40];
-  for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof(buf), "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
+  if (v == kInf || v == -kInf) return v > 0 ? "Infinity" : "-Infinity";
+  if (v == 0) return "0";
+  // The shortest significant digits that read back the same, as JavaScript picks them.
+  char e[40], out[64];
+  int digits = 1;
+  for (; digits < 17; ++digits) {
+    std::snprintf(e, sizeof(e), "%.*e", digits - 1, v);
+    if (std::strtod(e, nullptr) == v) break;
   }
-  std::string out = buf;
-  const size_t e = out.find('e');
-  if (e == std::string::npos) return out;
-  // C writes 1e-07 and 1e+21; JavaScript 1e-7 and 1e+21.
-  std::string mantissa = out.substr(0, e), sign = out.substr(e + 1, 1), exp = out.substr(e + 2);
-  while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
-  const double magnitude = v < 0 ? -v : v;
-  if (magnitude >= 1e-6 && magnitude < 1e21) {
-    for (int digits = 0; digits <= 24; ++digits) {
-      std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
-      if (std::strtod(buf, nullptr) == v) return buf;
+  std::snprintf(e, sizeof(e), "%.*e", digits - 1, v);
+  char m[20];
+  int k = 0;
+  const char* p = e + (v < 0);
+  for (; *p != 'e'; ++p)
+    if (*p != '.') m[k++] = *p;
+  const int x = std::atoi(p + 1);  // v = ±m[0].m[1]… × 10^x
+  char* o = out;
+  if (v < 0) *o++ = '-';
+  if (x >= 21 || x < -6) {  // JavaScript's exponent form: 1e+21, 1.5e-7
+    *o++ = m[0];
+    if (k > 1) *o++ = '.';
+    for (int i = 1; i < k; ++i) *o++ = m[i];
+    std::snprintf(o, 16, "e%c%d", x > 0 ? '+' : '-', x > 0 ? x : -x);
+    return out;
+  }
+  if (x >= 0) {
+    for (int i = 0; i <= x || i < k; ++i) {
+      if (i == x + 1) *o++ = '.';
+      *o++ = i < k ? m[i] : '0';
     }
+  } else {
+    *o++ = '0';
+    *o++ = '.';
+    for (int i = 0; i < -x - 1; ++i) *o++ = '0';
+    for (int i = 0; i < k; ++i) *o++ = m[i];
   }
-  return mantissa + "e" + sign + exp;
+  *o = 0;
+  return out;
 }
 
 std::string filter_name(size_t f) { return sampler_stages().data[filter_stage(f)]->name; }

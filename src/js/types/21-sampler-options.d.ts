@@ -7,9 +7,9 @@ export type SamplerStageName = 'topK' | 'topP' | 'minP' | 'typicalP' | 'topNSigm
 export type SamplerOrderPreset = 'llama.cpp' | 'hf';
 
 export interface SamplerOptions {
-  /** 0 = greedy (the first maximum); 1 leaves the logits as they are. Default 1; finite, ≥ 0. */
+  /** 0 = greedy (the first maximum); 1 leaves the logits as they are; at most 2^64. Default 1; finite, ≥ 0, ≤ 18446744073709552000. */
   temperature?: number;
-  /** llama.cpp dynamic temperature (temp_ext): T ranges over temperature ± this; 0 = off. Default 0; finite, ≥ 0. */
+  /** llama.cpp dynamic temperature (temp_ext): T ranges over temperature ± this; 0 = off. Default 0; finite, ≥ 0, ≤ 18446744073709552000. */
   dynatempRange?: number;
   /** Exponent of the normalised entropy in dynamic temperature. Default 1; finite, ≥ 0. */
   dynatempExponent?: number;

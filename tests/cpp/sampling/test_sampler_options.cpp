@@ -3,6 +3,7 @@
 // outside the rule with kBadOption at the option's position.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -20,7 +21,8 @@ namespace {
 std::vector<double> outside(const lk::SamplerOption& o) {
   std::vector<double> v = {NAN, INFINITY, -INFINITY};
   if (std::isfinite(o.min) && o.min > -1e30) v.push_back(o.min_exclusive ? o.min : o.min - 1);
-  if (std::isfinite(o.max) && o.max < 1e30) v.push_back(o.max_exclusive ? o.max : o.max + 1);
+  // One above max, or the next double above it where 1 is below its ulp (temperature's 2^64).
+  if (std::isfinite(o.max) && o.max < 1e30) v.push_back(o.max_exclusive ? o.max : std::max(o.max + 1, std::nextafter(o.max, INFINITY)));
   if (o.kind == lk::OptionKind::kInteger && o.max > o.min + 1) v.push_back(o.min + 0.5);
   return v;
 }
@@ -118,7 +120,12 @@ TEST_CASE("sampler options: configure() rejects a bad order or a NaN option, wit
   CHECK(message(r) == "options.repetitionPenalty must be > 0, got 0");
   lk::SamplerConfig t;
   t.temperature = INFINITY;
-  CHECK(message(t) == "options.temperature must be finite, got Infinity");
+  CHECK(message(t) == "options.temperature must be <= 18446744073709552000, got Infinity");
+  t.temperature = 0x1p64 * 1.5;  // above 2^64 the weights' intermediates would leave the normal range
+  CHECK(message(t) == "options.temperature must be <= 18446744073709552000, got 27670116110564327000");
+  lk::SamplerConfig big;
+  big.top_n_sigma = INFINITY;
+  CHECK(message(big) == "options.topNSigma must be finite, got Infinity");
   lk::SamplerConfig small;
   small.min_p = -1e-7;
   CHECK(message(small) == "options.minP must be >= 0, got -1e-7");

@@ -163,7 +163,7 @@ TEST_CASE("sampler weight: the same bits fused and flushed for every y in [-21.5
 }
 
 TEST_CASE("sampler weight: the same bits fused and flushed at other temperatures, within 2^-24·4 of exp(y/T) for exact y") {
-  for (double t : {0.7, 1.3, 0x1p-20, 1e-9, 3.0, 1000.0, 1e30}) {
+  for (double t : {0.7, 1.3, 0x1p-20, 1e-9, 0x1p-64, 3.0, 1000.0, 1e30, 0x1p65}) {
     // Every 8191st float32 y·T in [-21.5·T, 0]: y spans the same range at every T.
     const SweepResult r = sweep(t, 8191, float(-21.5 * t));
     CAPTURE(t);
