@@ -64,4 +64,28 @@ inline std::vector<float> worst_exp_candidates(double t, size_t cols, size_t cou
   return worst_exp_candidates(exp_sweep(t), cols, count);
 }
 
+// Rows of `cols` entries equal to c with one outlier o, which row r (from 0)
+// holds at position (r + 1)·7 % cols.
+struct OutlierRows {
+  size_t cols;
+  std::vector<std::vector<float>> rows;
+  void add(float c, float o) {
+    rows.emplace_back(cols, c);
+    rows.back()[(rows.size() * 7) % cols] = o;
+  }
+  // The shared worst-case set at temperature t, in this order: each of
+  // `worst` below an outlier 0; then 256 times c above the outlier, a near-tie
+  // and an offset row (1e4 or -3e6); then ±1e30 beside its neighbour toward 0.
+  void add_standard(const std::vector<float>& worst, double t) {
+    for (float c : worst) add(c, 0.0f);
+    for (size_t k = 0; k < 256; ++k) {
+      add(float(t * 6.0 * (double(k) + 0.5) / 256), 0.0f);  // above the outlier
+      add(float(-double(k + 1) * 0x1p-20 * t), 0.0f);        // near-ties
+      const double off = k % 2 ? 1e4 : -3e6;
+      add(float(off + t * (-6.0 * (double(k) + 0.5) / 256)), float(off));
+    }
+    for (float big : {1e30f, -1e30f}) add(big, std::nextafter(big, 0.0f));
+  }
+};
+
 }  // namespace lk_test

@@ -122,22 +122,10 @@ TEST_CASE("cross_entropy at its worst: rows of one value and an outlier") {
     const lk_test::BackendScope backend(b);
     const lk_test::ExpSweep sweep = lk_test::exp_sweep(1.0);
     for (size_t cols : {2, 3, 5, 1027}) {
-      std::vector<std::vector<float>> rows;
-      auto add = [&](float c, float o) {
-        rows.emplace_back(cols, c);
-        rows.back()[(rows.size() * 7) % cols] = o;
-      };
-      std::vector<double> sign;
-      const std::vector<float> wc = lk_test::worst_exp_candidates(sweep, cols, 1024, &sign);
-      for (float c : wc) add(c, 0.0f);
-      for (size_t k = 0; k < 256; ++k) {
-        add(float(6.0 * (double(k) + 0.5) / 256), 0.0f);  // above the outlier
-        add(float(-double(k + 1) * 0x1p-20), 0.0f);        // near-ties
-        const double off = k % 2 ? 1e4 : -3e6;
-        add(float(off - 6.0 * (double(k) + 0.5) / 256), float(off));
-      }
-      for (float big : {1e30f, -1e30f}) add(big, std::nextafter(big, 0.0f));
-      add(-1e30f, 1e30f);
+      lk_test::OutlierRows set{cols, {}};
+      set.add_standard(lk_test::worst_exp_candidates(sweep, cols, 1024), 1.0);
+      set.add(-1e30f, 1e30f);
+      const std::vector<std::vector<float>>& rows = set.rows;
       std::vector<float> w(cols), uniform(cols, float(1.0 / double(cols)));
       for (size_t k = 0; k < cols; ++k) w[k] = float(0.25 + double((k * 37) % 11) / 4);
       for (size_t r = 0; r < rows.size(); ++r) {

@@ -129,30 +129,20 @@ TEST_CASE("softmax / log_softmax / logsumexp at their worst: rows of one value a
     for (double t : {1.0, 0.7, 0.3, 2.5}) {
       const ExpSweep sweep = exp_sweep(t);
       for (size_t cols : {2, 3, 5, 1027}) {
-        std::vector<std::vector<float>> rows;
-        auto add = [&](float c, float o) {
-          rows.emplace_back(cols, c);
-          rows.back()[(rows.size() * 7) % cols] = o;
-        };
+        lk_test::OutlierRows set{cols, {}};
         std::vector<double> sign;
         const std::vector<float> worst = worst_exp_candidates(sweep, cols, 1024, &sign);
-        for (float c : worst) add(c, 0.0f);
         for (double e : sign) worst_exp = std::max(worst_exp, std::fabs(e) / 0x1p-23);
-        for (size_t k = 0; k < 256; ++k) {
-          add(float(t * 6.0 * (double(k) + 0.5) / 256), 0.0f);  // above the outlier
-          add(float(-double(k + 1) * 0x1p-20 * t), 0.0f);        // near-ties
-          const double off = k % 2 ? 1e4 : -3e6;
-          add(float(off + t * (-6.0 * (double(k) + 0.5) / 256)), float(off));
-        }
-        for (float big : {1e30f, -1e30f}) add(big, std::nextafter(big, 0.0f));
+        set.add_standard(worst, t);
+        std::vector<std::vector<float>>& rows = set.rows;
         if (cols >= 3) {
           // c1 and c2 of opposite error signs, worst first.
           std::vector<float> up, down;
           for (size_t j = 0; j < worst.size(); ++j) (sign[j] > 0 ? up : down).push_back(worst[j]);
           for (size_t j = 0; j < std::min<size_t>({up.size(), down.size(), size_t(512)}); ++j) {
-            add(up[j], 0.0f);
+            set.add(up[j], 0.0f);
             rows.back()[(rows.size() * 7 + 1) % cols] = down[j];
-            add(down[j], 0.0f);
+            set.add(down[j], 0.0f);
             rows.back()[(rows.size() * 7 + 1) % cols] = up[j];
           }
         }
@@ -207,21 +197,9 @@ TEST_CASE("entropy at its worst: rows of one value and an outlier") {
       for (size_t j = 0; j < sweep.c.size(); ++j) e1[j] = lk::active_kernels().shifted_exp(&sweep.c[j], 1, a, nullptr, true);
       for (size_t cols : {2, 3, 5, 9, 17, 33, 65, 129, 257, 513, 1027, 4099, 32771}) {
         const bool full = cols <= 5 || cols == 1027;
-        std::vector<std::vector<float>> rows;
-        auto add = [&](float c, float o) {
-          rows.emplace_back(cols, c);
-          rows.back()[(rows.size() * 7) % cols] = o;
-        };
-        if (full) {
-          for (float c : worst_exp_candidates(sweep, cols, 1024)) add(c, 0.0f);
-          for (size_t k = 0; k < 256; ++k) {
-            add(float(t * 6.0 * (double(k) + 0.5) / 256), 0.0f);
-            add(float(-double(k + 1) * 0x1p-20 * t), 0.0f);
-            const double off = k % 2 ? 1e4 : -3e6;
-            add(float(off + t * (-6.0 * (double(k) + 0.5) / 256)), float(off));
-          }
-          for (float big : {1e30f, -1e30f}) add(big, std::nextafter(big, 0.0f));
-        }
+        lk_test::OutlierRows set{cols, {}};
+        if (full) set.add_standard(worst_exp_candidates(sweep, cols, 1024), t);
+        std::vector<std::vector<float>>& rows = set.rows;
         if (cols > 2) {
           // The sweep's c whose float32 e and e·y (from the kernel, one entry
           // at a time) predict the largest error of H relative to the bound.
@@ -235,11 +213,11 @@ TEST_CASE("entropy at its worst: rows of one value and an outlier") {
           }
           std::partial_sort(pred.begin(), pred.begin() + 64, pred.end(),
                             [](const auto& u, const auto& v) { return u.first > v.first; });
-          for (size_t j = 0; j < 64; ++j) add(pred[j].second, 0.0f);
+          for (size_t j = 0; j < 64; ++j) set.add(pred[j].second, 0.0f);
         }
         if (cols >= 1027)
           for (size_t k = 0; k < (full ? 1024u : 128u); ++k)
-            add(float(-12.0 * t * (double(k) + 0.5) / (full ? 1024 : 128)), 0.0f);
+            set.add(float(-12.0 * t * (double(k) + 0.5) / (full ? 1024 : 128)), 0.0f);
         if (cols == 2) {
           // Rows sized so H falls just below 2, 4 or 8, where 2 ULP halves:
           // the c values whose e·y errs most, each with the largest column
