@@ -24,7 +24,6 @@ ShiftedExp make_shifted_exp(float max, double t) {
   a.c_lo = float(kLn2 * t - double(a.c_hi));
   a.inv_t = float(1.0 / t);
   a.lo = float(std::max(-104.0 * t, -double(FLT_MAX)));
-  a.grid = float(std::max(-31.0 * kLn2 * t, -double(FLT_MAX)));
   return a;
 }
 

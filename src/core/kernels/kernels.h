@@ -22,8 +22,6 @@ struct ShiftedExp {
   float c_lo;      // ln2·T - c_hi
   float inv_t;     // 1 / T
   float lo;        // (x - m) below this gives exp = 0 (also catches -inf)
-  float grid;      // float(-31·ln2·T): below it, exp((x - m)/T) < 2^-31, the
-                   // sampler's mass grid (sampler_weights gives such entries 0)
 };
 ShiftedExp make_shifted_exp(float max, double temperature);
 
@@ -37,7 +35,7 @@ struct WeightParams {
   float inv_t;     // 1/T, applied to the reduced argument only
   float one;       // float(-T·2^-30): x - m above it is taken as this (exp rounds to 1 either way)
   float lo;        // float(-80·T): x - m below it (or -inf) gives w = 0
-  float grid;      // float(-31·ln2·T), ShiftedExp::grid: the sampler's mass grid
+  float grid;      // float(-31·ln2·T): below it, exp((x - m)/T) < 2^-31, the sampler's mass grid
   const float* exp2;  // sampler_exp2_table()
 };
 // 2^(k/128) for k in [0, 128), correctly rounded to float32 (computed once in

@@ -26,11 +26,8 @@ Status check_order(const SamplerConfig& cfg) {
     if (f < 0 || size_t(f) >= filters || seen[f]) return Status::Error(StatusCode::kBadOrder, i);
     seen[f] = true;
   }
-  for (size_t f = 0; f < filters; ++f) {
-    const size_t s = filter_stage(f);
-    if (!seen[f] && sampler_stages().data[s]->enabled(cfg, stage_own(cfg, s)))
-      return Status::Error(StatusCode::kBadOrder, cfg.order.size + f);
-  }
+  for (size_t f = 0; f < filters; ++f)
+    if (!seen[f] && stage_enabled(cfg, filter_stage(f))) return Status::Error(StatusCode::kBadOrder, cfg.order.size + f);
   return Status::Ok();
 }
 
@@ -175,8 +172,8 @@ size_t opening_top_k(const SamplerConfig& cfg, size_t vocab) {
   const Span<int32_t> order = cfg.order.size ? cfg.order : order_preset(0);
   for (size_t i = 0; i < order.size; ++i) {
     const size_t s = filter_stage(size_t(order.data[i]));
+    if (!stage_enabled(cfg, s)) continue;
     const SamplerStageInterface& stage = *sampler_stages().data[s];
-    if (!stage.enabled(cfg, stage_own(cfg, s))) continue;
     if (!stage.head) return 0;
     const size_t min_keep = cfg.min_keep > 1 ? size_t(cfg.min_keep) : 1;
     const size_t k = stage.head(cfg, stage_own(cfg, s), min_keep);
@@ -286,8 +283,7 @@ Status run_chain(float* logits, size_t vocab, SequenceState& seq, StepContext& c
     const Span<int32_t> order = selection->replaces_filters() ? Span<int32_t>{} : cfg.order.size ? cfg.order : order_preset(0);
     for (size_t i = 0; i < order.size; ++i) {
       const size_t s = filter_stage(size_t(order.data[i]));
-      const SamplerStageInterface& stage = *sampler_stages().data[s];
-      if (stage.enabled(cfg, stage_own(cfg, s))) stage.filter(c, ctx, stage_own(cfg, s));
+      if (stage_enabled(cfg, s)) sampler_stages().data[s]->filter(c, ctx, stage_own(cfg, s));
     }
     if (selection->stage != SIZE_MAX) {
       selection->interface().select(c, ctx, selection->own, selection->state.empty() ? nullptr : selection->state.data());

@@ -97,13 +97,13 @@ size_t stage_state_size() { return layout().state; }
 
 size_t enabled_selector(const SamplerConfig& cfg, size_t from) {
   for (size_t s = from; s < kStageTotal; ++s)
-    if (kStages[s]->select && kStages[s]->enabled(cfg, stage_own(cfg, s))) return s;
+    if (kStages[s]->select && stage_enabled(cfg, s)) return s;
   return SIZE_MAX;
 }
 
 bool zero_mass_dropped(const SamplerConfig& cfg) {
   for (size_t s = 0; s < kStageTotal; ++s)
-    if (kStages[s]->drops_zero_mass && kStages[s]->enabled(cfg, stage_own(cfg, s))) return true;
+    if (kStages[s]->drops_zero_mass && stage_enabled(cfg, s)) return true;
   return false;
 }
 

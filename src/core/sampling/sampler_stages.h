@@ -102,6 +102,10 @@ size_t stage_state_size();
 inline const double* stage_own(const SamplerConfig& cfg, size_t stage) {
   return cfg.stage_options.values + stage_slots(stage).options;
 }
+// Whether stage s changes anything under cfg (its `enabled`, with its own options).
+inline bool stage_enabled(const SamplerConfig& cfg, size_t stage) {
+  return sampler_stages().data[stage]->enabled(cfg, stage_own(cfg, stage));
+}
 // The first enabled selector registered at or after `from`, or SIZE_MAX (the plain draw).
 size_t enabled_selector(const SamplerConfig& cfg, size_t from = 0);
 // Whether an enabled stage (a filter, wherever the order puts it, or the

@@ -141,10 +141,14 @@ void keep_top(Candidates& c, size_t count, StepContext& ctx) {
 
 namespace {
 
+// The count top-k keeps (also the head the step's first scan gathers for it).
+size_t top_k_head(const SamplerConfig& cfg, const double*, size_t min_keep) {
+  return size_t(cfg.top_k) > min_keep ? size_t(cfg.top_k) : min_keep;
+}
+
 void top_k(Candidates& c, StepContext& ctx) {
   if (ctx.cfg.top_k == 0) return;
-  const size_t k = size_t(ctx.cfg.top_k) > ctx.min_keep ? size_t(ctx.cfg.top_k) : ctx.min_keep;
-  keep_top(c, k, ctx);
+  keep_top(c, top_k_head(ctx.cfg, nullptr, ctx.min_keep), ctx);
 }
 
 // Keeps the ranked prefix whose mass before each member is < need (keys in
@@ -379,10 +383,6 @@ void temperature(Candidates& c, StepContext& ctx) {
   }
   keep_top(c, 1, ctx);
   ctx.temperature = 1.0;
-}
-
-size_t top_k_head(const SamplerConfig& cfg, const double*, size_t min_keep) {
-  return size_t(cfg.top_k) > min_keep ? size_t(cfg.top_k) : min_keep;
 }
 
 }  // namespace
