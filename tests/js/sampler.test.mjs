@@ -173,6 +173,21 @@ test('speculative acceptance: identical draft and target accept everything', () 
   assert.equal(lk.speculativeVerify(t2, draft, new Int32Array([3, 2, 1]), { seed: 5 }).accepted, 0);
 });
 
+// The module words numbers in its messages through the JavaScript engine
+// (src/bindings/bind_number_text.cpp): any double quoted reads as String(v).
+test('sampler: a message quotes a number as String(v) does', () => {
+  const f64 = new Float64Array(1), u32 = new Uint32Array(f64.buffer);
+  let s = 12345;
+  const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+  for (let i = 0; i < 500; ++i) {
+    u32[0] = rand();
+    u32[1] = (0x43f00000 + rand() % (0x7fefffff - 0x43f00000)) >>> 0; // (2^64, 2^1024): above temperature's bound
+    const v = f64[0];
+    assert.throws(() => lk.sampler({ temperature: v }), { name: 'RangeError', message: `options.temperature must be <= 18446744073709552000, got ${String(v)}` });
+    assert.throws(() => lk.sampler({ temperature: -v * 2 ** -900 }), { name: 'RangeError', message: `options.temperature must be >= 0, got ${String(-v * 2 ** -900)}` });
+  }
+});
+
 test('sampler: named errors', () => {
   const x = new Float32Array([1, 2, 3]);
   for (const [opts, re] of [

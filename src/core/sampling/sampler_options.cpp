@@ -1,9 +1,9 @@
 #include "sampling/sampler_options.h"
 
+#include "number_text.h"
+
 #include "sampling/sampler_stages.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -88,13 +88,7 @@ const char* kind_name(OptionKind k) {
 }
 
 void append_number(std::string& out, double v) {
-  if (v == kInf || v == -kInf) {
-    out += "null";
-    return;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.17g", v);
-  out += buf;
+  out += v == kInf || v == -kInf ? "null" : number_text(v);
 }
 
 void append_string(std::string& out, const char* s) {
@@ -181,50 +175,6 @@ bool option_accepts(const SamplerOption& o, double v) {
 }
 
 namespace {
-// A double as JavaScript's String(v) writes it: the shortest digits that
-// read back the same, "NaN", "Infinity", exponents as 1e-7 and 1e+21.
-std::string js_number(double v) {
-  if (v != v) return "NaN";
-  if (v == kInf || v == -kInf) return v > 0 ? "Infinity" : "-Infinity";
-  if (v == 0) return "0";
-  // The shortest significant digits that read back the same, as JavaScript picks them.
-  char e[40], out[64];
-  int digits = 1;
-  for (; digits < 17; ++digits) {
-    std::snprintf(e, sizeof(e), "%.*e", digits - 1, v);
-    if (std::strtod(e, nullptr) == v) break;
-  }
-  std::snprintf(e, sizeof(e), "%.*e", digits - 1, v);
-  char m[20];
-  int k = 0;
-  const char* p = e + (v < 0);
-  for (; *p != 'e'; ++p)
-    if (*p != '.') m[k++] = *p;
-  const int x = std::atoi(p + 1);  // v = ±m[0].m[1]… × 10^x
-  char* o = out;
-  if (v < 0) *o++ = '-';
-  if (x >= 21 || x < -6) {  // JavaScript's exponent form: 1e+21, 1.5e-7
-    *o++ = m[0];
-    if (k > 1) *o++ = '.';
-    for (int i = 1; i < k; ++i) *o++ = m[i];
-    std::snprintf(o, 16, "e%c%d", x > 0 ? '+' : '-', x > 0 ? x : -x);
-    return out;
-  }
-  if (x >= 0) {
-    for (int i = 0; i <= x || i < k; ++i) {
-      if (i == x + 1) *o++ = '.';
-      *o++ = i < k ? m[i] : '0';
-    }
-  } else {
-    *o++ = '0';
-    *o++ = '.';
-    for (int i = 0; i < -x - 1; ++i) *o++ = '0';
-    for (int i = 0; i < k; ++i) *o++ = m[i];
-  }
-  *o = 0;
-  return out;
-}
-
 std::string filter_name(size_t f) { return sampler_stages().data[filter_stage(f)]->name; }
 }  // namespace
 
@@ -232,7 +182,7 @@ std::string sampler_options_message(const Status& st, const SamplerConfig& cfg) 
   if (st.code == StatusCode::kBadOption && st.index < option_count()) {
     const SamplerOption& o = option_at(st.index);
     const double v = option_value(cfg, st.index);
-    const std::string name = std::string("options.") + o.name, got = ", got " + js_number(v);
+    const std::string name = std::string("options.") + o.name, got = ", got " + number_text(v);
     const bool integer = o.kind == OptionKind::kInteger || o.kind == OptionKind::kBoolean;
     if (option_accepts(o, v)) {
       // A valid value that enables a second selector.
@@ -243,9 +193,9 @@ std::string sampler_options_message(const Status& st, const SamplerConfig& cfg) 
     if (v != v || (integer && v == v && v != kInf && v != -kInf && v != double(int64_t(v))))
       return name + " must be " + (integer ? "an integer" : "a number") + got;
     if (o.min_exclusive ? !(v > o.min) : !(v >= o.min))
-      return name + " must be " + (o.min_exclusive ? "> " : ">= ") + js_number(o.min) + got;
+      return name + " must be " + (o.min_exclusive ? "> " : ">= ") + number_text(o.min) + got;
     if (v == kInf && o.max == kInf) return name + " must be finite" + got;
-    return name + " must be " + (o.max_exclusive ? "< " : "<= ") + js_number(o.max) + got;
+    return name + " must be " + (o.max_exclusive ? "< " : "<= ") + number_text(o.max) + got;
   }
   if (st.code == StatusCode::kBadOrder) {
     const Span<int32_t> order = cfg.order;
@@ -254,7 +204,7 @@ std::string sampler_options_message(const Status& st, const SamplerConfig& cfg) 
              "', which the options enable: list it, or turn it off";
     }
     const int32_t f = order.data[st.index];
-    const std::string at = "options.order[" + js_number(double(st.index)) + "]";
+    const std::string at = "options.order[" + number_text(double(st.index)) + "]";
     if (f >= 0 && size_t(f) < filter_count()) return at + " repeats '" + filter_name(size_t(f)) + "': list each stage once";
     std::string names;
     for (size_t k = 0; k < filter_count(); ++k) names += (k ? ", " : "") + filter_name(k);

@@ -2,9 +2,8 @@
 
 #include "sampling/sampler_stages.h"
 #include "sampling/sampling_candidates.h"
+#include "number_text.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 namespace lk {
@@ -56,15 +55,9 @@ struct Reader {
       *v = __builtin_nan("");
       return true;
     }
-    char buf[64];
     size_t n = 0;
-    while (p + n < end && n < sizeof(buf) - 1 && std::strchr("0123456789+-.eE", p[n])) ++n;
-    if (n == 0) return false;
-    std::memcpy(buf, p, n);
-    buf[n] = 0;
-    char* stop;
-    *v = std::strtod(buf, &stop);
-    if (stop != buf + n) return false;
+    while (p + n < end && std::strchr("0123456789+-.eE", p[n])) ++n;
+    if (!parse_number(p, n, v)) return false;
     p += n;
     return true;
   }
@@ -139,16 +132,14 @@ void Sampler::reset() {
 }
 
 std::string Sampler::save() const {
-  char head[256];
+  // Doubles as number_text writes them (the shortest text that reads back
+  // the same bits); unset ones (NaN) as null.
+  const auto number_or_null = [](double v) { return v == v ? number_text(v) : std::string("null"); };
   const SamplingRng& r = state_.rng;
-  char mu[32] = "null";
-  if (state_.mirostat_mu == state_.mirostat_mu) std::snprintf(mu, sizeof(mu), "%.17g", state_.mirostat_mu);
-  std::snprintf(head, sizeof(head),
-                "{\"version\":1,\"seed\":\"%llu\",\"stream\":\"%llu\",\"counter\":\"%llu\",\"promptLength\":%llu,"
-                "\"mirostatMu\":%s,\"history\":[",
-                (unsigned long long)r.seed, (unsigned long long)r.stream, (unsigned long long)r.counter,
-                (unsigned long long)state_.prompt_length, mu);
-  std::string out = head;
+  std::string out = "{\"version\":1,\"seed\":\"" + std::to_string(r.seed) + "\",\"stream\":\"" +
+                    std::to_string(r.stream) + "\",\"counter\":\"" + std::to_string(r.counter) +
+                    "\",\"promptLength\":" + std::to_string(state_.prompt_length) +
+                    ",\"mirostatMu\":" + number_or_null(state_.mirostat_mu) + ",\"history\":[";
   for (size_t i = 0; i < state_.history.size(); ++i) {
     if (i) out += ',';
     out += std::to_string(state_.history[i]);
@@ -159,10 +150,7 @@ std::string Sampler::save() const {
     out += ",\"stageState\":[";
     for (size_t i = 0; i < state_.stage_state.size(); ++i) {
       if (i) out += ',';
-      const double v = state_.stage_state[i];
-      char num[32] = "null";
-      if (v == v) std::snprintf(num, sizeof(num), "%.17g", v);
-      out += num;
+      out += number_or_null(state_.stage_state[i]);
     }
     out += ']';
   }
