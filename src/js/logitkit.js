@@ -51,11 +51,15 @@ export class Logitkit {
     // The safety net for objects dropped without dispose(): a held value is
     // { ptr } (memory from _alloc) or { handle } (an embind object to delete).
     // It never references the object itself, or that object would never be
-    // collected.
-    this._registry = new FinalizationRegistry((held) => {
-      if (held.handle) held.handle.delete();
-      else this._free(held.ptr);
-    });
+    // collected. An engine without FinalizationRegistry still runs
+    // logitkit, without the net: what is not disposed stays allocated
+    // (tests/runtimes/capabilities.mjs).
+    this._registry = typeof FinalizationRegistry == 'function'
+      ? new FinalizationRegistry((held) => {
+        if (held.handle) held.handle.delete();
+        else this._free(held.ptr);
+      })
+      : { register() {}, unregister() {} };
   }
 
   // Every method's option names (internal; tests/js/option-keys.test.mjs checks them against the .d.ts).
