@@ -106,6 +106,9 @@ node scripts/sampler-docs.mjs --check
 step "Packed tarball: publint and attw (and doctored tarballs are caught); in a fresh project: ESM, CJS, adapters, TypeScript, Vite app in Chromium (worker, custom wasmUrl)"
 bash tests/package/pack-test.sh
 
+step "Deno and Bun (their npm packages' binaries, nothing downloaded): the packed tarball's README example, ESM and CJS entries and adapters; Node's digests bit for bit, both builds (one-bit self-test); no SIMD, FinalizationRegistry or Symbol.dispose"
+bash tests/runtimes/deno-bun.sh
+
 step "Browser: the page in headless Chromium (playwright-core, Debian's chromium)"
 node --test --test-reporter=dot tests/browser/
 
