@@ -2,6 +2,7 @@
 // Entries import Logitkit from this module (not from logitkit.js), so the
 // installation cannot be dropped as an unused side effect.
 import { Logitkit } from './logitkit.js';
+import { installBeam } from './beam.js';
 import { installCalibration } from './calibration.js';
 import { installClassify } from './classify.js';
 import { installLosses } from './losses.js';
@@ -15,5 +16,6 @@ installCalibration(Logitkit);
 installClassify(Logitkit);
 installSampler(Logitkit);
 installScoring(Logitkit);
+installBeam(Logitkit);
 
 export { Logitkit };

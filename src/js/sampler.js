@@ -73,7 +73,7 @@ function ruleOf(option) {
   return `${option.kind === 'integer' ? 'an integer' : 'a finite number'}${lo || hi ? ` ${[lo, hi].filter(Boolean).join(' and ')}` : ''}`;
 }
 
-function tokenList(name, v) {
+export function tokenList(name, v) {
   if (v === undefined) return new Int32Array(0);
   if (typeof v === 'number') v = [v];
   if (!(Array.isArray(v) || v instanceof Int32Array || v instanceof Uint32Array)) {
@@ -88,7 +88,7 @@ function tokenList(name, v) {
 }
 
 // Token sequences as (tokens, offsets) with offsets[0] = 0, one per sequence + 1.
-function sequences(name, v) {
+export function sequences(name, v) {
   if (v === undefined) return [new Int32Array(0), new Int32Array(0)];
   if (!Array.isArray(v)) throw new TypeError(`options.${name} must be an array of token-id arrays (got ${describe(v)})`);
   const parts = v.map((seq, i) => {
@@ -103,7 +103,7 @@ function sequences(name, v) {
   return [tokens, parts.length ? offsets : new Int32Array(0)];
 }
 
-function biasEntries(v) {
+export function biasEntries(v) {
   if (v === undefined) return [];
   let entries;
   if (v instanceof Map) entries = [...v.entries()];

@@ -17,5 +17,6 @@ export const SLOTS = Object.freeze({
     logits: 0, params: 6, lists: 7, biasValues: 8, bitmask: 9, result: 10, ids: 11, probs: 12, count: 13,
     target: 0, draft: 2, draftTokens: 3, // speculativeVerify (its result uses `result`)
   },
+  beam: { logits: 0, params: 6, lists: 7, biasValues: 8, bitmask: 9 },
   scoring: { logits: 0, tokens: 20, logprob: 21, rank: 22, entropy: 23, topIndex: 24, topLogprob: 25, totals: 26 },
 });

@@ -37,6 +37,7 @@ test('the option keys of every method match the .d.ts option types', async () =>
   const declared = {
     ...optionsOf('Logitkit'),
     ...optionsOf('Sampler', 'Sampler.'),
+    ...optionsOf('BeamSearch', 'BeamSearch.'),
     ...optionsOf('TemperatureCalibrator', 'Calibrator.'),
   };
   const runtime = Object.fromEntries(Object.entries(Logitkit._optionKeys).map(([k, v]) => [k, [...v].sort()]));

@@ -1,0 +1,300 @@
+// lk.beamSearch against a float64 reference of HF transformers' _beam_search
+// written here from its source (dense rows, full stable sorts; the C++ suite
+// has its own, tests/cpp/decoding/beam_reference.h), on a toy model whose
+// logits are a fixed function of the prefix; the same bits on both wasm
+// builds; named errors, after which the searcher still works.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { load } from '../../dist/index.mjs';
+import { lkPromise } from './helpers.mjs';
+
+const lk = await lkPromise;
+
+// Logits of prompt b after `gen`: a hash of the prefix, on a 1/8 grid when `grid` (ties in rows).
+function toyModel(V, seed, { grid = false, eos = 2, ramp = 0.9 } = {}) {
+  return (b, gen) => {
+    let h = (seed * 2654435761 + b * 40503) >>> 0;
+    for (const t of gen) h = Math.imul(h ^ (t + 1), 2246822519) >>> 0, h ^= h >>> 13;
+    const z = new Float32Array(V);
+    for (let v = 0; v < V; v++) {
+      let x = Math.imul(h + v * 374761393, 668265263) >>> 0;
+      x = Math.imul(x ^ (x >>> 15), 2246822519) >>> 0;
+      x = (x ^ (x >>> 13)) >>> 0;
+      let u = -4 + 8 * (x / 2 ** 32);
+      if (grid) u = Math.round(u * 8) / 8;
+      z[v] = u;
+    }
+    if (eos >= 0) z[eos] += -3 + ramp * gen.length;
+    return z;
+  };
+}
+
+function logSoftmax(z) {
+  let m = -Infinity;
+  for (const x of z) m = Math.max(m, x);
+  let s = 0;
+  for (const x of z) s += Math.exp(x - m);
+  const ls = Math.log(s);
+  return Array.from(z, (x) => x - m - ls);
+}
+
+const argsortDesc = (v) => Array.from(v.keys()).sort((a, b) => v[b] - v[a] || a - b);
+
+// HF's _beam_search in float64 (utils.py at commit 000034a44ef887621d9b36001a5eb7c46e64cb3f).
+function reference(o, model, mask) {
+  const B = o.batchSize ?? 1, nb = o.numBeams ?? 1, V = o.vocabSize, maxNew = o.maxNewTokens ?? 20;
+  const eos = o.eosTokenId === undefined ? [] : [o.eosTokenId].flat();
+  const lp = o.lengthPenalty ?? 1, es = o.earlyStopping ?? false, nrs = o.numReturnSequences ?? 1;
+  const K = Math.max(2, 1 + eos.length) * nb, big = 1e9;
+  const run = [], runScore = [], fin = [], finScore = [], finLp = [], finDone = [], unsat = [];
+  for (let b = 0; b < B; b++) {
+    run.push(Array.from({ length: nb }, () => []));
+    runScore.push(Array.from({ length: nb }, (_, j) => (j === 0 ? 0 : -big)));
+    fin.push(Array.from({ length: nb }, () => []));
+    finScore.push(new Array(nb).fill(-big)), finLp.push(new Array(nb).fill(0)), finDone.push(new Array(nb).fill(false));
+    unsat.push(true);
+  }
+  const steps = [];
+  for (let cur = 0; ; ) {
+    let allHit = true;
+    const step = { parents: [], tokens: [], scores: [] };
+    for (let b = 0; b < B; b++) {
+      const acc = [];
+      for (let j = 0; j < nb; j++) {
+        const l = logSoftmax(model(b, run[b][j]));
+        const hist = [...(o.prompts?.[b] ?? []), ...run[b][j]];
+        for (const [t, v] of Object.entries(o.logitBias ?? {})) l[t] += v;
+        if ((o.repetitionPenalty ?? 1) !== 1) for (const t of new Set(hist)) l[t] = l[t] < 0 ? l[t] * o.repetitionPenalty : l[t] / o.repetitionPenalty;
+        const n = o.noRepeatNgramSize ?? 0;
+        if (n > 0 && hist.length + 1 >= n) {
+          const pre = hist.slice(hist.length - (n - 1)).join();
+          for (let i = 0; i + n <= hist.length; i++) if (hist.slice(i, i + n - 1).join() === pre) l[hist[i + n - 1]] = -Infinity;
+        }
+        for (const w of o.badWords ?? []) {
+          const pre = w.slice(0, -1);
+          if (pre.length <= hist.length && hist.slice(hist.length - pre.length).join() === pre.join()) l[w[w.length - 1]] = -Infinity;
+        }
+        if (cur < (o.minNewTokens ?? 0)) for (const t of eos) l[t] = -Infinity;
+        for (const t of o.suppressTokens ?? []) l[t] = -Infinity;
+        if (cur === 0) for (const t of o.beginSuppressTokens ?? []) l[t] = -Infinity;
+        if (mask) { const m = mask(b, run[b][j]); for (let t = 0; t < V; t++) if (!((m[t >> 5] >>> (t & 31)) & 1)) l[t] = -Infinity; }
+        for (let v = 0; v < V; v++) acc.push(l[v] + runScore[b][j]);
+      }
+      const top = argsortDesc(acc).slice(0, K);
+      const tkLp = top.map((i) => acc[i]);
+      const tkSeq = top.map((i) => [...run[b][Math.floor(i / V)], i % V]);
+      const hits = tkSeq.map((s) => s.length >= maxNew || eos.includes(s[s.length - 1]));
+      allHit = allHit && hits.every(Boolean);
+      const tkRun = tkLp.map((s, i) => s + (hits[i] ? -big : 0));
+      const nxt = argsortDesc(tkRun).slice(0, nb);
+      nxt.forEach((i) => {
+        step.parents.push(b * nb + Math.floor(top[i] / V)), step.tokens.push(top[i] % V), step.scores.push(tkRun[i]);
+      });
+      const full = finDone[b].every(Boolean) && es === true;
+      const s = tkLp.map((x, i) => {
+        let y = x / (cur + 1) ** lp;
+        if (full) y += -big;
+        if (!unsat[b]) y += -big;
+        if (!(hits[i] && i < nb)) y += -big;
+        return y;
+      });
+      const merged = [...finScore[b], ...s];
+      const keep = argsortDesc(merged).slice(0, nb);
+      const f = [], fs = [], fl = [], fd = [];
+      for (const m of keep) {
+        fs.push(merged[m]);
+        if (m < nb) f.push(fin[b][m]), fl.push(finLp[b][m]), fd.push(finDone[b][m]);
+        else f.push(tkSeq[m - nb]), fl.push(tkLp[m - nb]), fd.push(hits[m - nb] && m - nb < nb);
+      }
+      fin[b] = f, finScore[b] = fs, finLp[b] = fl, finDone[b] = fd;
+      run[b] = nxt.map((i) => tkSeq[i]), runScore[b] = nxt.map((i) => tkRun[i]);
+    }
+    steps.push(step);
+    cur++;
+    const hyp = es === 'never' && lp > 0 ? maxNew : cur;
+    let improvement = false, allFin = true;
+    for (let b = 0; b < B; b++) {
+      const best = runScore[b][0] / hyp ** lp, mn = Math.min(...finScore[b]);
+      unsat[b] = unsat[b] && finDone[b].some((d) => best > (d ? mn : -big));
+      improvement = improvement || unsat[b];
+      allFin = allFin && finDone[b].every(Boolean);
+    }
+    if (!(improvement && !(allFin && es === true) && !allHit)) break;
+  }
+  const hyps = fin.map((f, b) => f.slice(0, nrs).map((tokens, i) => ({ tokens, score: finScore[b][i], logprob: finLp[b][i], done: finDone[b][i] })).filter((h) => h.done));
+  return { steps, hyps };
+}
+
+// Drives lk.beamSearch with the model, reordering each row's tokens by parents (as a KV cache).
+function drive(lkx, o, model, mask) {
+  const bs = lkx.beamSearch(o);
+  const V = o.vocabSize, rows = bs.rows, words = Math.ceil(V / 32);
+  let gen = Array.from({ length: rows }, () => []);
+  const steps = [];
+  const nb = o.numBeams ?? 1;
+  while (!bs.done) {
+    const x = new Float32Array(rows * V);
+    const bits = mask ? new Uint32Array(rows * words) : undefined;
+    for (let r = 0; r < rows; r++) {
+      x.set(model(Math.floor(r / nb), gen[r]), r * V);
+      if (mask) bits.set(mask(Math.floor(r / nb), gen[r]), r * words);
+    }
+    const s = bs.step(x, mask ? { bitmask: bits } : undefined);
+    gen = Array.from(s.tokens, (t, r) => [...gen[s.parents[r]], t]);
+    steps.push(s);
+  }
+  const result = bs.finalize();
+  bs.dispose();
+  return { steps, result };
+}
+
+// |a - b|, 0 for equal infinities (a beam whose every continuation was masked runs at -inf).
+const dev = (a, b) => (a === b ? 0 : Math.abs(a - b));
+
+function compare(o, model, mask) {
+  const got = drive(lk, o, model, mask);
+  const want = reference(o, model, mask);
+  assert.equal(got.steps.length, want.steps.length, 'steps');
+  let worst = 0;
+  got.steps.forEach((s, t) => {
+    assert.deepEqual([...s.parents], want.steps[t].parents, `parents at step ${t}`);
+    assert.deepEqual([...s.tokens], want.steps[t].tokens, `tokens at step ${t}`);
+    s.scores.forEach((v, r) => { worst = Math.max(worst, dev(v, want.steps[t].scores[r])); });
+  });
+  got.result.hypotheses.forEach((list, b) => {
+    assert.equal(list.length, want.hyps[b].length);
+    list.forEach((h, i) => {
+      assert.deepEqual([...h.tokens], want.hyps[b][i].tokens, `prompt ${b} hypothesis ${i}`);
+      worst = Math.max(worst, dev(h.score, want.hyps[b][i].score), dev(h.logprob, want.hyps[b][i].logprob));
+    });
+  });
+  assert.ok(worst <= 2 ** -18, `worst score deviation ${worst}`);
+  return got;
+}
+
+test('beamSearch: HF reference, option by option (tokens exact, scores within 2^-18)', () => {
+  const V = 48, model = toyModel(V, 5);
+  const base = { vocabSize: V, numBeams: 4, batchSize: 2, maxNewTokens: 8, eosTokenId: 2, numReturnSequences: 3 };
+  compare(base, model);
+  compare({ ...base, earlyStopping: true }, model);
+  for (const lengthPenalty of [0, 2, -0.5]) compare({ ...base, earlyStopping: 'never', lengthPenalty }, model);
+  compare({ ...base, eosTokenId: [2, 7, 9], minNewTokens: 3 }, toyModel(V, 9, { ramp: 1.3 }));
+  compare({ ...base, eosTokenId: undefined, numReturnSequences: 1 }, model);
+  compare({ ...base, numBeams: 5 }, toyModel(V, 3, { grid: true }));
+  compare({ ...base, prompts: [[1, 3, 3], [4]], logitBias: { 3: 1.5, 8: -0.75 }, repetitionPenalty: 1.7 }, model);
+  for (const noRepeatNgramSize of [1, 2, 3]) {  // a vocabulary of 10 repeats often
+    compare({ ...base, vocabSize: 10, maxNewTokens: 10, prompts: [[1, 3, 3], [4]], noRepeatNgramSize, badWords: [[6], [1, 4]], suppressTokens: [0, 9], beginSuppressTokens: [5, 7] },
+      toyModel(10, 4, { ramp: 0.4 }));
+  }
+  const mask = (b, gen) => {
+    const w = new Uint32Array(Math.ceil(V / 32));
+    for (let t = 0; t < V; t++) if (t === 2 || ((t * 7 + b + gen.length * 3) % 4) !== 0) w[t >> 5] |= 1 << (t & 31);
+    return w;
+  };
+  compare(base, model, mask);
+  compare({ ...base, vocabSize: 3000, maxNewTokens: 5 }, toyModel(3000, 17, { ramp: 2 }));
+});
+
+test('beamSearch: finalize pads sequences as HF does; numBeams 1 is greedy', () => {
+  const V = 30, model = toyModel(V, 12);
+  const { result } = compare({ vocabSize: V, numBeams: 3, batchSize: 2, maxNewTokens: 9, eosTokenId: 2, numReturnSequences: 3, padTokenId: 0 }, model);
+  assert.equal(result.padValue, 2); // `pad_token_id or eos_token_id[0]`: pad 0 is falsy
+  result.hypotheses.forEach((list, b) => list.forEach((h, j) => {
+    const row = result.sequences.subarray((b * 3 + j) * result.length, (b * 3 + j + 1) * result.length);
+    assert.deepEqual([...row], [...h.tokens, ...new Array(result.length - h.tokens.length).fill(2)]);
+  }));
+  // numBeams 1: the greedy continuation and its mean log-probability.
+  const g = drive(lk, { vocabSize: V, maxNewTokens: 10, eosTokenId: 2 }, model).result.hypotheses[0][0];
+  const gen = [];
+  let sum = 0;
+  for (;;) {
+    const l = logSoftmax(model(0, gen));
+    const t = argsortDesc(l)[0];
+    gen.push(t), sum += l[t];
+    if (t === 2 || gen.length === 10) break;
+  }
+  assert.deepEqual([...g.tokens], gen);
+  assert.ok(Math.abs(g.score - sum / gen.length) <= 2 ** -18);
+});
+
+test('beamSearch: the same bits on the SIMD and baseline builds', async () => {
+  const [a, b] = await Promise.all([load({ simd: true }), load({ simd: false })]);
+  const o = { vocabSize: 4099, numBeams: 4, batchSize: 2, maxNewTokens: 6, eosTokenId: [2, 5], numReturnSequences: 4, repetitionPenalty: 1.3, prompts: [[7, 7], [9]] };
+  const model = toyModel(4099, 21, { ramp: 1.5 });
+  const ra = drive(a, o, model), rb = drive(b, o, model);
+  const bits = (r) => JSON.stringify([r.steps.map((s) => [[...s.parents], [...s.tokens], [...new Uint32Array(s.scores.buffer)]]),
+    r.result.hypotheses.map((l) => l.map((h) => [[...h.tokens], [...new Uint32Array(new Float64Array([h.score, h.logprob]).buffer)]]))]);
+  assert.equal(bits(ra), bits(rb));
+});
+
+test('beamSearch: bad input is a named error, and the searcher still works', async () => {
+  const V = 20, model = toyModel(V, 8);
+  const o = { vocabSize: V, numBeams: 3, batchSize: 2, maxNewTokens: 6, eosTokenId: 2, numReturnSequences: 2 };
+  assert.throws(() => lk.beamSearch(), /options must be an object with at least vocabSize/);
+  assert.throws(() => lk.beamSearch({ ...o, numBeams: 0 }), { name: 'RangeError', message: /options\.numBeams must be >= 1/ });
+  assert.throws(() => lk.beamSearch({ ...o, numReturnSequences: 4 }), { name: 'RangeError', message: /options\.numReturnSequences must be <= 3/ });
+  assert.throws(() => lk.beamSearch({ ...o, numBeams: 1.5 }), { name: 'RangeError', message: /options\.numBeams/ });
+  assert.throws(() => lk.beamSearch({ ...o, earlyStopping: 'sometimes' }), { name: 'RangeError', message: /options\.earlyStopping/ });
+  assert.throws(() => lk.beamSearch({ ...o, lengthPenalty: '1' }), { name: 'TypeError', message: /options\.lengthPenalty/ });
+  assert.throws(() => lk.beamSearch({ ...o, eosTokenId: [2, 20] }), { name: 'RangeError', message: /options\.eosTokenId\[1\] \(token 20\)/ });
+  assert.throws(() => lk.beamSearch({ ...o, numBeam: 3 }), { name: 'RangeError', message: /options\.numBeam is not a known option; did you mean 'numBeams'/ });
+  assert.throws(() => lk.beamSearch({ ...o, vocabSize: 1, eosTokenId: 0 }), { name: 'RangeError', message: /options\.vocabSize/ });
+  assert.throws(() => lk.beamSearch({ ...o, prompts: [[1]] }), { name: 'RangeError', message: /options\.prompts must hold batchSize \(2\)/ });
+
+  const bs = lk.beamSearch(o);
+  const x = new Float32Array(6 * V);
+  for (let r = 0; r < 6; r++) x.set(model(Math.floor(r / 3), []), r * V);
+  assert.throws(() => bs.step(x.subarray(0, 5 * V)), { name: 'RangeError', message: /logits\.length must be rows × vocabSize = 6 × 20 = 120/ });
+  assert.throws(() => bs.step([1, 2]), { name: 'TypeError', message: /logits must be a Float32Array or a LogitBuffer/ });
+  const nan = x.slice();
+  nan[4 * V + 7] = NaN;
+  assert.throws(() => bs.step(nan), { name: 'RangeError', message: /logits\[87\] \(row 4, column 7\) is NaN/ });
+  assert.throws(() => bs.step(x, { bitmask: new Uint32Array(3) }), { name: 'RangeError', message: /options\.bitmask must hold rows × ceil\(vocabSize \/ 32\) = 6 × 1 words/ });
+  assert.throws(() => bs.step(x, { mask: 1 }), { name: 'RangeError', message: /options\.mask is not a known option/ });
+  assert.equal(bs.steps, 0);
+  // After the errors: the first step of a fresh search, through a LogitBuffer.
+  const buf = lk.buffer(6 * V);
+  buf.view.set(x);
+  const fresh = drive(lk, o, model);
+  const s = bs.step(buf);
+  assert.deepEqual([...s.tokens], [...fresh.steps[0].tokens]);
+  assert.deepEqual([...s.scores], [...fresh.steps[0].scores]);
+  const other = await load({ simd: !lk.simd });
+  const foreign = other.buffer(6 * V);
+  assert.throws(() => bs.step(foreign), { name: 'TypeError', message: /another logitkit instance/ });
+  // Run to the end; a finished search refuses steps until reset().
+  bs.reset();
+  let gen = Array.from({ length: 6 }, () => []);
+  while (!bs.done) {
+    const y = new Float32Array(6 * V);
+    for (let r = 0; r < 6; r++) y.set(model(Math.floor(r / 3), gen[r]), r * V);
+    const st = bs.step(y);
+    gen = Array.from(st.tokens, (t, r) => [...gen[st.parents[r]], t]);
+  }
+  assert.deepEqual(bs.finalize().hypotheses.map((l) => l.map((h) => [...h.tokens])), fresh.result.hypotheses.map((l) => l.map((h) => [...h.tokens])));
+  assert.throws(() => bs.step(x), { name: 'RangeError', message: /the search is done/ });
+  bs.dispose();
+  assert.throws(() => bs.step(x), { name: 'TypeError', message: /disposed/ });
+  buf.dispose(), foreign.dispose();
+});
+
+test('beamSearch: searchers dropped without dispose() are reclaimed (FinalizationRegistry)', async () => {
+  if (typeof globalThis.gc !== 'function') setFlagsFromString('--expose-gc');
+  const gc = globalThis.gc ?? runInNewContext('gc');
+  const inUse = () => lk._m.heapInUse();
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+  const collect = async () => {
+    let last = -1;
+    for (let i = 0; i < 10 && inUse() !== last; i++) { last = inUse(); gc(); await tick(); await tick(); }
+  };
+  const V = 4096, x = new Float32Array(4 * V).map((_, i) => Math.sin(i));
+  const make = () => { const bs = lk.beamSearch({ vocabSize: V, numBeams: 4, eosTokenId: 2 }); bs.step(x); };
+  make();
+  await collect();
+  const before = inUse();
+  for (let i = 0; i < 500; i++) make(); // each holds > 80 KiB of scratch: 40 MiB if none were freed
+  await collect();
+  assert.ok(inUse() - before <= 1 << 20, `${inUse() - before} bytes still in use`);
+});
