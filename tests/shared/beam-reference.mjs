@@ -1,0 +1,104 @@
+// A float64 reference of Hugging Face transformers' beam search (_beam_search in
+// generation/utils.py at commit 000034a44ef887621d9b36001a5eb7c46e64cb3f),
+// written from its source: dense rows, full stable sorts where HF calls
+// torch.topk (ties to the lower flat index). Shared by tests/js/beam.test.mjs
+// (a toy model) and the ecosystem tests (the playground's character model,
+// a transformers.js model). model(b, gen) returns prompt b's logits after the
+// generated tokens gen; mask(b, gen), if given, a grammar bitmask for that row.
+
+export function logSoftmax(z) {
+  let m = -Infinity;
+  for (const x of z) m = Math.max(m, x);
+  let s = 0;
+  for (const x of z) s += Math.exp(x - m);
+  const ls = Math.log(s);
+  return Array.from(z, (x) => x - m - ls);
+}
+
+export const argsortDesc = (v) => Array.from(v.keys()).sort((a, b) => v[b] - v[a] || a - b);
+
+// HF's _beam_search in float64: per step the parents, tokens and running scores
+// of the next rows, and per prompt the finished hypotheses, best first.
+export function reference(o, model, mask) {
+  const B = o.batchSize ?? 1, nb = o.numBeams ?? 1, V = o.vocabSize, maxNew = o.maxNewTokens ?? 20;
+  const eos = o.eosTokenId === undefined ? [] : [o.eosTokenId].flat();
+  const lp = o.lengthPenalty ?? 1, es = o.earlyStopping ?? false, nrs = o.numReturnSequences ?? 1;
+  const K = Math.max(2, 1 + eos.length) * nb, big = 1e9;
+  const run = [], runScore = [], fin = [], finScore = [], finLp = [], finDone = [], unsat = [];
+  for (let b = 0; b < B; b++) {
+    run.push(Array.from({ length: nb }, () => []));
+    runScore.push(Array.from({ length: nb }, (_, j) => (j === 0 ? 0 : -big)));
+    fin.push(Array.from({ length: nb }, () => []));
+    finScore.push(new Array(nb).fill(-big)), finLp.push(new Array(nb).fill(0)), finDone.push(new Array(nb).fill(false));
+    unsat.push(true);
+  }
+  const steps = [];
+  for (let cur = 0; ; ) {
+    let allHit = true;
+    const step = { parents: [], tokens: [], scores: [] };
+    for (let b = 0; b < B; b++) {
+      const acc = [];
+      for (let j = 0; j < nb; j++) {
+        const l = logSoftmax(model(b, run[b][j]));
+        const hist = [...(o.prompts?.[b] ?? []), ...run[b][j]];
+        for (const [t, v] of Object.entries(o.logitBias ?? {})) l[t] += v;
+        if ((o.repetitionPenalty ?? 1) !== 1) for (const t of new Set(hist)) l[t] = l[t] < 0 ? l[t] * o.repetitionPenalty : l[t] / o.repetitionPenalty;
+        const n = o.noRepeatNgramSize ?? 0;
+        if (n > 0 && hist.length + 1 >= n) {
+          const pre = hist.slice(hist.length - (n - 1)).join();
+          for (let i = 0; i + n <= hist.length; i++) if (hist.slice(i, i + n - 1).join() === pre) l[hist[i + n - 1]] = -Infinity;
+        }
+        for (const w of o.badWords ?? []) {
+          const pre = w.slice(0, -1);
+          if (pre.length <= hist.length && hist.slice(hist.length - pre.length).join() === pre.join()) l[w[w.length - 1]] = -Infinity;
+        }
+        if (cur < (o.minNewTokens ?? 0)) for (const t of eos) l[t] = -Infinity;
+        for (const t of o.suppressTokens ?? []) l[t] = -Infinity;
+        if (cur === 0) for (const t of o.beginSuppressTokens ?? []) l[t] = -Infinity;
+        if (mask) { const m = mask(b, run[b][j]); for (let t = 0; t < V; t++) if (!((m[t >> 5] >>> (t & 31)) & 1)) l[t] = -Infinity; }
+        for (let v = 0; v < V; v++) acc.push(l[v] + runScore[b][j]);
+      }
+      const top = argsortDesc(acc).slice(0, K);
+      const tkLp = top.map((i) => acc[i]);
+      const tkSeq = top.map((i) => [...run[b][Math.floor(i / V)], i % V]);
+      const hits = tkSeq.map((s) => s.length >= maxNew || eos.includes(s[s.length - 1]));
+      allHit = allHit && hits.every(Boolean);
+      const tkRun = tkLp.map((s, i) => s + (hits[i] ? -big : 0));
+      const nxt = argsortDesc(tkRun).slice(0, nb);
+      nxt.forEach((i) => {
+        step.parents.push(b * nb + Math.floor(top[i] / V)), step.tokens.push(top[i] % V), step.scores.push(tkRun[i]);
+      });
+      const full = finDone[b].every(Boolean) && es === true;
+      const s = tkLp.map((x, i) => {
+        let y = x / (cur + 1) ** lp;
+        if (full) y += -big;
+        if (!unsat[b]) y += -big;
+        if (!(hits[i] && i < nb)) y += -big;
+        return y;
+      });
+      const merged = [...finScore[b], ...s];
+      const keep = argsortDesc(merged).slice(0, nb);
+      const f = [], fs = [], fl = [], fd = [];
+      for (const m of keep) {
+        fs.push(merged[m]);
+        if (m < nb) f.push(fin[b][m]), fl.push(finLp[b][m]), fd.push(finDone[b][m]);
+        else f.push(tkSeq[m - nb]), fl.push(tkLp[m - nb]), fd.push(hits[m - nb] && m - nb < nb);
+      }
+      fin[b] = f, finScore[b] = fs, finLp[b] = fl, finDone[b] = fd;
+      run[b] = nxt.map((i) => tkSeq[i]), runScore[b] = nxt.map((i) => tkRun[i]);
+    }
+    steps.push(step);
+    cur++;
+    const hyp = es === 'never' && lp > 0 ? maxNew : cur;
+    let improvement = false, allFin = true;
+    for (let b = 0; b < B; b++) {
+      const best = runScore[b][0] / hyp ** lp, mn = Math.min(...finScore[b]);
+      unsat[b] = unsat[b] && finDone[b].some((d) => best > (d ? mn : -big));
+      improvement = improvement || unsat[b];
+      allFin = allFin && finDone[b].every(Boolean);
+    }
+    if (!(improvement && !(allFin && es === true) && !allHit)) break;
+  }
+  const hyps = fin.map((f, b) => f.slice(0, nrs).map((tokens, i) => ({ tokens, score: finScore[b][i], logprob: finLp[b][i], done: finDone[b][i] })).filter((h) => h.done));
+  return { steps, hyps };
+}
