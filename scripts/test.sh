@@ -87,10 +87,11 @@ step "Ecosystem: the WebLLM LogitProcessor checked by tsc against @mlc-ai/web-ll
 npx --no-install tsc -p tests/ecosystem/tsconfig.json
 for v in 1 0; do LK_SIMD=$v node test-output/ecosystem-ts/tests/ecosystem/webllm-check.js; done
 
-step "Ecosystem examples (examples/transformers.mjs, examples/webllm.ts, examples/onnx.mjs, examples/xgrammar.mjs)"
+step "Ecosystem examples (examples/transformers.mjs, examples/webllm.ts, examples/onnx.mjs, examples/beam-onnx.mjs, examples/xgrammar.mjs)"
 node --import ./tests/ecosystem/peers.mjs examples/transformers.mjs
 node test-output/ecosystem-ts/examples/webllm.js
 node --import ./tests/ecosystem/peers.mjs examples/onnx.mjs
+node --import ./tests/ecosystem/peers.mjs examples/beam-onnx.mjs
 node examples/xgrammar.mjs
 
 step "Package size: JS glue, adapters and each wasm, raw and gzip (budget: JS + one wasm <= 100 KB gzip)"
