@@ -79,7 +79,8 @@ step "README example"
 node examples/readme.mjs
 
 step "Ecosystem: adapters against the real transformers.js, onnxruntime-web and XGrammar"
-for v in 1 0; do LK_SIMD=$v node_tests -- tests/ecosystem/*.test.mjs; done
+# peers.mjs: examples/ (imported by some of these tests) resolve the peers from tests/ecosystem/node_modules.
+for v in 1 0; do LK_SIMD=$v node_tests --import ./tests/ecosystem/peers.mjs -- tests/ecosystem/*.test.mjs; done
 
 # Bundler resolution: WebLLM's own .d.ts import './types' without an extension,
 # which nodenext cannot follow (everything would silently become any).
