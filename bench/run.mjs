@@ -21,6 +21,11 @@
 //   LK_BENCH_COLD_CALLS     calls timed per cold row, each after an eviction (200)
 //   LK_BENCH_EVICT_MIB      the eviction walk's size in Node, MiB (default from the LLC, see above)
 //   LK_BENCH_OUT            where the markdown goes (bench/results.md); dev runs point it elsewhere
+//   LK_BENCH_BEAM_SIZES     vocabulary sizes of the beam-search table (32000,128256); LK_BENCH_BEAMS
+//                           its beam counts (4,8)
+//   LK_BENCH_ONLY=beam      only the beam-search table: no peers loaded, no other table, no browser
+//                           run; the markdown is written only when LK_BENCH_OUT is set (a quick
+//                           check that leaves bench/results.md alone)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -28,15 +33,19 @@ import os from 'node:os';
 import { load } from '../dist/index.mjs';
 import { formatRow, makeEvictor } from '../common/harness.mjs';
 import { loadPeers, tfBackend } from './peers.mjs';
-import { OPS, OP_RATIOS, FIT_OP, COLD, coldRatios, isShapeOp, timeCases, timeColdCases, timeFit } from './suite.mjs';
+import { OPS, OP_RATIOS, FIT_OP, COLD, coldRatios, isShapeOp, timeCases, timeColdCases, timeFit, beamOp, beamSoftmaxOp, beamRatios, timeBeamCases } from './suite.mjs';
 import { runBrowserBench } from './browser.mjs';
 import { runClassifyBench } from './classify.mjs';
 
 const list = (v) => v.split(',').filter(Boolean).map(Number);
+const only = process.env.LK_BENCH_ONLY ?? '';
+if (only !== '' && only !== 'beam') throw new Error(`LK_BENCH_ONLY must be 'beam' or unset, got '${only}'`);
 const sizes = list(process.env.LK_BENCH_SIZES ?? '32000,50257,128256,256000');
 const coldMode = process.env.LK_BENCH_COLD ?? '1';
-const warm = coldMode !== 'only';
-const coldSizes = coldMode === '0' ? [] : list(process.env.LK_BENCH_COLD_SIZES ?? '128256');
+const warm = coldMode !== 'only' && !only;
+const coldSizes = coldMode === '0' || only ? [] : list(process.env.LK_BENCH_COLD_SIZES ?? '128256');
+const beamSizes = list(process.env.LK_BENCH_BEAM_SIZES ?? '32000,128256');
+const beamCounts = list(process.env.LK_BENCH_BEAMS ?? '4,8');
 const coldCalls = Number(process.env.LK_BENCH_COLD_CALLS ?? 200);
 const outFile = process.env.LK_BENCH_OUT ?? new URL('./results.md', import.meta.url).pathname;
 
@@ -59,7 +68,7 @@ function evictionBytes() {
 }
 const simd = await load({ simd: true });
 const base = await load({ simd: false });
-const peers = await loadPeers();
+const peers = only ? {} : await loadPeers();
 const tfWasm = peers.tf ? await tfBackend(peers.tf.tf, 'wasm') : null;
 const tfCpu = peers.tf ? await tfBackend(peers.tf.tf, 'cpu') : null;
 const nativeBin = new URL('../build/native/lk_bench', import.meta.url).pathname;
@@ -158,6 +167,12 @@ if (warm) {
   }
   if (sizes.length) table('Node, calibration', timeFit(env), [FIT_OP]);
 }
+// Beam search (issue 28): one step at each beam count and size, its softmax, a plain-JS step.
+if (warm || only === 'beam') {
+  const pairs = beamCounts.flatMap((nb) => beamSizes.map((n) => [nb, n]));
+  const results = pairs.flatMap(([nb, n]) => timeBeamCases(nb, n, env));
+  table('Node, beam search step', results, pairs.flatMap(([nb, n]) => [beamOp(nb, n), beamSoftmaxOp(nb, n)]), beamRatios(pairs));
+}
 // Cold caches: one table per size, after the warm ones.
 const coldTable = (title, results) => table(title, results, Object.values(COLD), coldRatios([...new Set(results.map((r) => r.op))]), coldMd);
 if (coldSizes.length) {
@@ -171,7 +186,9 @@ if (coldSizes.length) {
 
 // The same suite in headless Chromium (skipped with LK_BENCH_BROWSER=0 or when Chromium is missing).
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (process.env.LK_BENCH_BROWSER !== '0' && existsSync(chromium)) {
+if (only) {
+  console.log(`(LK_BENCH_ONLY=${only}: no other table, no browser run)`);
+} else if (process.env.LK_BENCH_BROWSER !== '0' && existsSync(chromium)) {
   const browserSizes = list(process.env.LK_BENCH_BROWSER_SIZES ?? '32000,128256');
   const run = await runBrowserBench(warm ? browserSizes : [], { transformers: peers.transformers?.version }, { coldSizes, coldCalls });
   if (warm) {
@@ -193,5 +210,5 @@ if (process.env.LK_BENCH_BROWSER !== '0' && existsSync(chromium)) {
 } else {
   console.log('(browser run skipped: set CHROMIUM_PATH or install chromium)');
 }
-writeFileSync(outFile, [...mainMd, ...(coldSizes.length ? coldMd : [])].join('\n') + '\n');
+if (!only || process.env.LK_BENCH_OUT) writeFileSync(outFile, [...mainMd, ...(coldSizes.length ? coldMd : [])].join('\n') + '\n');
 if (warm && sizes.length) runClassifyBench({ 'logitkit wasm SIMD': simd, 'logitkit wasm baseline': base });

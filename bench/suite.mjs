@@ -419,3 +419,53 @@ export async function timeColdCases(n, env, evict, { calls = 200 } = {}) {
   for (const o of rows.owned) o.dispose();
   return results;
 }
+
+// ---- Beam search (issue 28) ----
+// One step of lk.beamSearch on [numBeams × V] logits in wasm memory (one
+// prompt, no EOS, so every step has the same work: a log-normaliser per row,
+// the best 2·numBeams candidates over numBeams × V), as a ratio to one softmax
+// over the same rows, beside a careful plain-JS step (plain.beamStep). The
+// searcher is reset every 64 steps, so its histories stay as long as a
+// generation's. The plain step's parents and tokens are checked equal to
+// logitkit's on two consecutive steps before anything is timed.
+export const beamOp = (nb, n) => `beam search step, ${nb} beams × V = ${n} (2·numBeams best candidates of numBeams × V), logits in wasm memory`;
+export const beamSoftmaxOp = (nb, n) => `softmax over the same ${nb} × ${n} rows, in wasm memory`;
+export const beamRatios = (pairs) => pairs.map(([nb, n]) => [beamOp(nb, n), beamSoftmaxOp(nb, n), `beam step / softmax over the same rows, ${nb} beams, V = ${n}`]);
+export const BEAM_PLAIN = 'plain JS, careful (log-softmax per row + heap top-2k)';
+
+export function beamCases(nb, n, { simd, base }) {
+  const block = (seed) => {
+    const x = new Float32Array(nb * n);
+    for (let r = 0; r < nb; r++) x.set(realisticLogits(n, seed + r), r * n);
+    return x;
+  };
+  const x0 = block(300), x1 = block(400);
+  const p0 = plain.beamStep(x0, nb, n, Float64Array.from({ length: nb }, (_, j) => (j === 0 ? 0 : -1e9)));
+  const p1 = plain.beamStep(x1, nb, n, p0.scores);
+  const same = (s, p) => s.parents.every((v, i) => v === p.parents[i]) && s.tokens.every((v, i) => v === p.tokens[i])
+    && s.scores.every((v, i) => Math.abs(v - p.scores[i]) <= 1e-6 * (1 + Math.abs(v)));
+  const rows = [];
+  rows.owned = [];
+  const own = (o) => (rows.owned.push(o), o);
+  const options = { vocabSize: n, numBeams: nb, maxNewTokens: 1 << 20 };
+  for (const [impl, lk] of [['logitkit wasm SIMD', simd], ['logitkit wasm baseline', base]]) {
+    const fresh = own(lk.beamSearch(options));
+    check(same(fresh.step(x0), p0) && same(fresh.step(x1), p1), `${impl} beam step against ${BEAM_PLAIN}`);
+    const buf = own(lk.buffer(nb * n));
+    buf.view.set(x1);
+    const out = own(lk.buffer(nb * n));
+    const bs = own(lk.beamSearch(options));
+    let k = 0;
+    rows.push({ op: beamOp(nb, n), impl, fn: () => { if (++k % 64 === 0) bs.reset(); return bs.step(buf); } });
+    rows.push({ op: beamSoftmaxOp(nb, n), impl, fn: () => lk.softmax(buf, { cols: n, out }) });
+  }
+  rows.push({ op: beamOp(nb, n), impl: BEAM_PLAIN, fn: () => plain.beamStep(x1, nb, n, p0.scores) });
+  return rows;
+}
+
+export function timeBeamCases(nb, n, env, { minSampleMs = 1 } = {}) {
+  const rows = beamCases(nb, n, env);
+  const results = rows.map((r) => ({ op: r.op, impl: r.impl, ...measure(r.fn, { samples: 25, minSampleMs }) }));
+  for (const o of rows.owned) o.dispose();
+  return results;
+}

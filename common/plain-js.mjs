@@ -185,3 +185,59 @@ export function sampleTopP(x, topP, u, scratch = new Float64Array(x.length)) {
   }
   return argmax(x);
 }
+
+// One beam-search step as a careful plain-JS caller writes it (no EOS): per
+// row the log-softmax normaliser l_r (max pass, float64 exp-sum pass), then
+// over all numBeams × V candidates running_r + x - l_r, the best 2·numBeams
+// kept by a min-heap (a cheap threshold test first; ties to the lower flat
+// index, as HF's reference does), sorted; the numBeams best continue.
+// Returns the next rows' parents, tokens and running scores.
+export function beamStep(x, numBeams, V, running) {
+  const K = 2 * numBeams;
+  const heapV = new Float64Array(K), heapI = new Int32Array(K);
+  let size = 0;
+  // "a below b" in the min-heap: lower value, or the same value at a higher index.
+  const below = (a, b) => heapV[a] < heapV[b] || (heapV[a] === heapV[b] && heapI[a] > heapI[b]);
+  const swap = (a, b) => {
+    const v = heapV[a]; heapV[a] = heapV[b]; heapV[b] = v;
+    const i = heapI[a]; heapI[a] = heapI[b]; heapI[b] = i;
+  };
+  for (let r = 0; r < numBeams; r++) {
+    const o = r * V;
+    let m = -Infinity;
+    for (let v = 0; v < V; v++) if (x[o + v] > m) m = x[o + v];
+    let s = 0;
+    for (let v = 0; v < V; v++) s += Math.exp(x[o + v] - m);
+    const shift = running[r] - (m + Math.log(s));
+    for (let v = 0; v < V; v++) {
+      const c = x[o + v] + shift;
+      if (size < K) {
+        let j = size++;
+        heapV[j] = c; heapI[j] = o + v;
+        while (j > 0) {
+          const p = (j - 1) >> 1;
+          if (!below(j, p)) break;
+          swap(j, p);
+          j = p;
+        }
+      } else if (c > heapV[0]) {
+        heapV[0] = c; heapI[0] = o + v;
+        for (let i = 0; ;) {
+          const l = 2 * i + 1, rr = l + 1;
+          let k = i;
+          if (l < size && below(l, k)) k = l;
+          if (rr < size && below(rr, k)) k = rr;
+          if (k === i) break;
+          swap(i, k);
+          i = k;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => heapV[b] - heapV[a] || heapI[a] - heapI[b]).slice(0, numBeams);
+  return {
+    parents: Int32Array.from(order, (i) => Math.floor(heapI[i] / V)),
+    tokens: Int32Array.from(order, (i) => heapI[i] % V),
+    scores: Float64Array.from(order, (i) => heapV[i]),
+  };
+}
