@@ -93,8 +93,113 @@ export class CharModel {
     return { logits: lens[this.layers], lens, onnxLogits, windowStart, positionLogits };
   }
 
+  /**
+   * Next-token logits for several contexts of one length at once ([rows × V],
+   * row r for rows[r]): one ONNX run at batch = rows.length on each context's
+   * last `context` ids, then the LM head on each row's last normed hidden
+   * state. Beam search runs the model this way, at batch = numBeams.
+   */
+  async stepBatch(rows) {
+    const B = rows.length, n = rows[0].length;
+    if (rows.some((r) => r.length !== n)) throw new RangeError('stepBatch: every row must have the same length');
+    const T = Math.min(n, this.context), d = this.dModel;
+    const ids = new Int32Array(B * T);
+    rows.forEach((r, b) => ids.set(r.subarray(n - T), b * T));
+    const out = await this.run(ids, B);
+    const states = out.normed_hidden_states.data; // [layers + 1, B, T, d]
+    const h = new Float32Array(B * d);
+    for (let b = 0; b < B; b++) {
+      const at = ((this.layers * B + b) * T + T - 1) * d;
+      h.set(states.subarray(at, at + d), b * d);
+    }
+    return this.lk.linear(this.weight, h, { inFeatures: d, bias: this.bias });
+  }
+
   release() {
     return this.session.release();
+  }
+}
+
+/**
+ * Where a beam ends in beam mode: the character model has no end-of-text
+ * token, so a line end or a sentence end stands in for HF's eos_token_id
+ * ('none': only maxNewTokens ends a beam).
+ */
+export const BEAM_ENDS = { newline: ['\n'], sentence: ['.', '!', '?'], none: [] };
+
+/**
+ * Beam search over the character model (lk.beamSearch, Hugging Face
+ * generate()'s semantics): every step runs the model at batch = numBeams on
+ * the running beams' texts. The model takes the whole prefix (no KV cache), so
+ * "reordering the cache by parents" is gathering each next row's prefix from
+ * its parent row. options: numBeams, lengthPenalty, earlyStopping,
+ * maxNewTokens, ends (a key of BEAM_ENDS), repetitionPenalty. step() returns
+ * the running beams and the hypotheses finished so far; after `done`,
+ * `final` holds the hypotheses best first.
+ */
+export class BeamGeneration {
+  constructor(model, prompt, { numBeams = 4, lengthPenalty = 1, earlyStopping = false, maxNewTokens = 40, ends = 'newline', repetitionPenalty = 1 } = {}) {
+    this.model = model;
+    this.prompt = Array.from(model.encode(prompt));
+    if (this.prompt.length === 0) throw new RangeError('prompt: must hold at least one character');
+    if (!Object.hasOwn(BEAM_ENDS, ends)) throw new RangeError(`ends: must be one of ${Object.keys(BEAM_ENDS).join(', ')} (got ${JSON.stringify(ends)})`);
+    const eos = BEAM_ENDS[ends].map((c) => model.index.get(c));
+    this.options = { numBeams, lengthPenalty, earlyStopping, maxNewTokens, ends, repetitionPenalty };
+    this.lengthPenalty = lengthPenalty;
+    this.search = model.lk.beamSearch({
+      vocabSize: model.vocab.length, numBeams, maxNewTokens, lengthPenalty, earlyStopping, repetitionPenalty,
+      numReturnSequences: numBeams, prompts: [this.prompt], ...(eos.length ? { eosTokenId: eos } : {}),
+    });
+    this.beams = Array.from({ length: numBeams }, () => []);
+    this.scores = new Float64Array(numBeams);
+    this.steps = 0;
+    this.done = false;
+    /** The finished hypotheses, best first (finalize() is read-only: it can be read at any step). */
+    this.finished = [];
+  }
+
+  /** Generated characters of a token list. */
+  text(tokens) {
+    return this.model.decode(tokens);
+  }
+
+  /** One step: the model on every running beam, then the search's choice of the next beams. */
+  async step() {
+    if (this.done) throw new RangeError('the beam search is done (reset to start again)');
+    const rows = this.beams.map((b) => Int32Array.from([...this.prompt, ...b]));
+    const logits = await this.model.stepBatch(rows);
+    const r = this.search.step(logits);
+    this.beams = Array.from(r.parents, (p, i) => [...this.beams[p], r.tokens[i]]);
+    this.scores = r.scores;
+    this.steps++;
+    this.done = r.done;
+    this.finished = this.search.finalize().hypotheses[0].map((h) => ({ ...h, tokens: Array.from(h.tokens), text: this.text(h.tokens) }));
+    return this.view();
+  }
+
+  /**
+   * What the page lists: the finished hypotheses (best first), then, while the
+   * search goes on, the running beams in the search's order (best running
+   * score first), each with its text, score (log p / length ** lengthPenalty,
+   * HF's sequences_scores for a finished one) and summed log-probability.
+   */
+  view() {
+    const finished = this.finished.map((h) => ({ state: 'finished', text: h.text, tokens: h.tokens, score: h.score, logprob: h.logprob }));
+    if (this.done) return finished;
+    const running = this.beams.map((tokens, i) => ({
+      state: 'running', text: this.text(tokens), tokens, logprob: this.scores[i],
+      score: tokens.length ? this.scores[i] / tokens.length ** this.lengthPenalty : 0,
+    }));
+    return [...finished, ...running];
+  }
+
+  /** The best hypothesis when done, else the best running beam. */
+  get best() {
+    return this.done ? this.finished[0] ?? null : { text: this.text(this.beams[0]), tokens: this.beams[0] };
+  }
+
+  dispose() {
+    this.search.dispose();
   }
 }
 

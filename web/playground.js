@@ -5,12 +5,15 @@
 // and scores the prompt from the first step's own model run. JSON mode:
 // XGrammar (imported on demand) compiles the schema, logitkit samples under
 // its mask. Nothing stale stays on screen: a control changed during a run stops
-// it and clears the outputs; Step and Run are disabled while busy.
+// it and clears the outputs; Step and Run are disabled while busy, Stop ends a
+// run and keeps what it shows. Beam mode: lk.beamSearch over the same model,
+// run at batch = numBeams, the running and finished beams listed as they
+// change. The controls live in the page's address (?key=value).
 import { load } from '../dist/index.mjs';
 import { Chart } from 'chart.js';
 import { clearChart, makeChart, nextTask } from './charts.mjs';
 import { workerOrt } from './ort-client.mjs';
-import { CharModel, DEFAULT_SCHEMA, Generation, JsonSchemaGrammar, topN } from './playground-core.mjs';
+import { BEAM_ENDS, BeamGeneration, CharModel, DEFAULT_SCHEMA, Generation, JsonSchemaGrammar, topN } from './playground-core.mjs';
 
 const $ = (id) => document.getElementById(id);
 
@@ -46,7 +49,57 @@ function fingerprint(text) {
 
 // The value labels follow the sliders as they move (input), before any run starts.
 function showValues() {
-  for (const k of ['temperature', 'topK', 'topP', 'minP', 'repetition']) $(`pg-${k}-out`).textContent = $(`pg-${k}`).value;
+  for (const k of ['temperature', 'topK', 'topP', 'minP', 'repetition', 'numBeams', 'lengthPenalty']) $(`pg-${k}-out`).textContent = $(`pg-${k}`).value;
+}
+
+// The address holds every playground control that differs from the page's
+// default, under these keys; other parameters of the address are left alone.
+const URL_KEYS = {
+  prompt: 'pg-prompt', mode: 'pg-mode', temperature: 'pg-temperature', topK: 'pg-topK', topP: 'pg-topP', minP: 'pg-minP',
+  repetition: 'pg-repetition', extra: 'pg-extra', json: 'pg-json', schema: 'pg-schema', seed: 'pg-seed', count: 'pg-count',
+  numBeams: 'pg-numBeams', lengthPenalty: 'pg-lengthPenalty', earlyStopping: 'pg-earlyStopping', ends: 'pg-ends', maxNewTokens: 'pg-maxNewTokens',
+};
+const fieldValue = (el) => (el.type === 'checkbox' ? (el.checked ? '1' : '0') : el.value);
+let urlDefaults = null;
+
+// Controls from the address (read once, at load); a value a select does not offer is ignored.
+function readUrl() {
+  urlDefaults = Object.fromEntries(Object.entries(URL_KEYS).map(([k, id]) => [k, fieldValue($(id))]));
+  const q = new URLSearchParams(location.search);
+  for (const [k, id] of Object.entries(URL_KEYS)) {
+    if (!q.has(k)) continue;
+    const el = $(id), v = q.get(k);
+    if (el.type === 'checkbox') el.checked = v === '1';
+    else if (el.tagName !== 'SELECT' || Array.from(el.options).some((o) => o.value === v)) el.value = v;
+  }
+}
+
+function writeUrl() {
+  const q = new URLSearchParams(location.search);
+  for (const [k, id] of Object.entries(URL_KEYS)) {
+    const v = fieldValue($(id));
+    if (v === urlDefaults[k]) q.delete(k); else q.set(k, v);
+  }
+  const query = q.toString();
+  history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+}
+
+const beamMode = () => $('pg-mode').value === 'beam';
+
+// Beam mode shows its own controls and outputs instead of the sampler's.
+function applyMode() {
+  const beam = beamMode();
+  $('pg-beam-controls').hidden = $('pg-beam-out').hidden = !beam;
+  $('pg-sample-controls').hidden = $('pg-sample-more').hidden = $('pg-sample-out').hidden = beam;
+}
+
+// lk.beamSearch's options from the beam controls (the search checks their ranges).
+function beamControls() {
+  const v = (id) => Number($(id).value);
+  const early = { true: true, false: false, never: 'never' }[$('pg-earlyStopping').value];
+  const maxNewTokens = v('pg-maxNewTokens');
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1 || maxNewTokens > 1000) throw new RangeError('maxNewTokens: must be an integer from 1 to 1000');
+  return { numBeams: v('pg-numBeams'), lengthPenalty: v('pg-lengthPenalty'), earlyStopping: early, maxNewTokens, ends: $('pg-ends').value, repetitionPenalty: v('pg-repetition') };
 }
 
 function controls() {
@@ -263,6 +316,7 @@ async function grammarFor(text) {
 
 // A new generation for the current controls (compiling the schema first in JSON mode).
 async function newGeneration() {
+  if (beamMode()) return new BeamGeneration(model, $('pg-prompt').value, beamControls());
   const c = controls();
   const matcher = $('pg-json').checked ? await (await grammarFor($('pg-schema').value)).matcher() : null;
   try {
@@ -276,6 +330,7 @@ async function newGeneration() {
 function setBusy(on) {
   busy = on;
   $('pg-step').disabled = $('pg-run').disabled = on || !model;
+  $('pg-stop').disabled = !on;
   $('playground').setAttribute('aria-busy', String(on));
 }
 
@@ -287,9 +342,67 @@ function progress(done, total) {
   $('pg-status').textContent = `generating… ${done} / ${total}`;
 }
 
+// Beam mode: the finished hypotheses (best first) and, while the search goes
+// on, the running beams, one row each; every row carries its text and its
+// unrounded score and log-probability (data-*) for the tests.
+function renderBeams(g) {
+  const rows = g.view();
+  const ends = new Set(BEAM_ENDS[g.options.ends]);
+  const finished = rows.filter((r) => r.state === 'finished').length;
+  $('pg-beams-title').textContent = g.done
+    ? `Final hypotheses, best first (${finished} after ${g.steps} steps)`
+    : `Beams after step ${g.steps}: ${finished} finished, ${rows.length - finished} running`;
+  const table = $('pg-beams');
+  table.dataset.done = g.done ? '1' : '0';
+  table.dataset.steps = String(g.steps);
+  table.tBodies[0].replaceChildren(...rows.map((r, i) => {
+    const tr = document.createElement('tr');
+    tr.className = r.state;
+    tr.setAttribute('role', 'row');
+    Object.assign(tr.dataset, { state: r.state, text: r.text, score: String(r.score), logprob: String(r.logprob) });
+    const last = r.text.at(-1);
+    const state = r.state === 'running' ? 'running' : ends.has(last) ? `finished: ${show(last)}` : 'finished: length';
+    const text = r.text.replaceAll('\n', '⏎');
+    // data-label names the number on a phone, where the header row is hidden (style.css).
+    for (const [c, cls, label] of [[String(i + 1), 'beam-rank'], [state, 'beam-state'], [text, 'beam-text'], [r.score.toFixed(4), 'beam-num', 'score'],
+      [r.logprob.toFixed(4), 'beam-num', 'log p'], [String(r.tokens.length), 'beam-num', 'length']]) {
+      const td = document.createElement('td');
+      td.textContent = c;
+      td.className = cls;
+      td.setAttribute('role', 'cell');
+      if (label) td.dataset.label = label;
+      tr.append(td);
+    }
+    return tr;
+  }));
+  const lp = g.options.lengthPenalty;
+  $('pg-beam-note').textContent = `score = log p / length^${lp} (a running beam's at its present length); log p = the sum of its characters' log-probabilities ` +
+    `(after the repetition penalty). A beam finishes at an end character (⏎ is a line end) or at maxNewTokens ("length"). ` +
+    `${g.options.numBeams} beams, the model run at batch ${g.options.numBeams}.`;
+}
+
+function renderBeamText(g) {
+  const pre = $('pg-text');
+  const prompt = Object.assign(document.createElement('span'), { className: 'prompt', textContent: g.model.decode(g.prompt) });
+  const best = g.best;
+  const out = Object.assign(document.createElement('span'), { className: 'generated', textContent: best ? best.text : '' });
+  pre.replaceChildren(prompt, out);
+  $('pg-score-key').hidden = true;
+  const text = best ? best.text : '';
+  $('pg-summary').textContent = g.done && best
+    ? `The best hypothesis (${text.length} characters, score ${best.score.toFixed(4)}) after ${g.steps} steps — the same prompt and options give it here or in Node (fingerprint ${fingerprint(text)}).`
+    : `The best running beam after ${g.steps} steps.`;
+  $('pg-summary').dataset.generated = text;
+  $('pg-summary').dataset.fingerprint = fingerprint(text);
+}
+
+// Stop: the run ends after its current step and keeps what it shows.
+let stopRequested = false;
+
 async function advance(n) {
   if (busy || !model) return;
   setBusy(true);
+  stopRequested = false;
   const mine = epoch;
   let g = null;
   $('pg-error').textContent = '';
@@ -301,11 +414,20 @@ async function advance(n) {
       generation = g;
     }
     g = generation;
+    const beam = g instanceof BeamGeneration;
+    // A beam run goes on until the search is done: at most maxNewTokens steps.
+    if (beam && n === Infinity) n = g.options.maxNewTokens - g.steps;
+    if (beam && g.done) throw new RangeError('the beam search is done: Reset or change a control to search again');
     progress(0, n);
     for (let i = 0; i < n; i++) {
       const s = await g.step();
       if (epoch !== mine) return; // a control changed or Reset during the step
-      if (i === n - 1 || i % 8 === 7 || g.done) {
+      // Stop (clicked during the step) ends the run here, with this step shown.
+      const stopping = stopRequested;
+      if (beam) {
+        renderBeams(g);
+        renderBeamText(g);
+      } else if (i === n - 1 || i % 8 === 7 || g.done || stopping) {
         renderStep(s);
         renderText();
         renderGrammar(s);
@@ -315,8 +437,12 @@ async function advance(n) {
       // unlike requestAnimationFrame, it never waits for a frame that may not come).
       await new Promise((r) => setTimeout(r, 0));
       if (epoch !== mine) return;
-      // JSON mode stops at the grammar's end.
+      // JSON mode stops at the grammar's end, beam search when it is done.
       if (g.done) break;
+      if (stopping) {
+        $('pg-status').textContent = 'stopped';
+        return;
+      }
     }
     $('pg-status').textContent = 'done';
   } catch (e) {
@@ -347,9 +473,15 @@ function reset() {
   $('pg-step-table').tBodies[0].replaceChildren();
   $('pg-lens').tBodies[0].replaceChildren();
   $('pg-grammar').hidden = true;
+  $('pg-beams').tBodies[0].replaceChildren();
+  delete $('pg-beams').dataset.done;
+  delete $('pg-beams').dataset.steps;
+  $('pg-beams-title').textContent = 'Beams';
+  $('pg-beam-note').textContent = 'Step or run to search.';
+  applyMode();
   if (model) renderText();
   try {
-    controls();
+    if (beamMode()) beamControls(); else controls();
   } catch (e) {
     $('pg-error').textContent = e.message;
   }
@@ -393,10 +525,15 @@ function lossChart(meta) {
 }
 
 $('pg-schema').value = DEFAULT_SCHEMA;
+readUrl();
 showValues();
-for (const id of ['pg-temperature', 'pg-topK', 'pg-topP', 'pg-minP', 'pg-repetition']) $(id).addEventListener('input', showValues);
-for (const id of ['pg-temperature', 'pg-topK', 'pg-topP', 'pg-minP', 'pg-repetition', 'pg-seed', 'pg-extra', 'pg-prompt', 'pg-json', 'pg-schema']) $(id).addEventListener('change', reset);
+applyMode();
+for (const id of ['pg-temperature', 'pg-topK', 'pg-topP', 'pg-minP', 'pg-repetition', 'pg-numBeams', 'pg-lengthPenalty']) $(id).addEventListener('input', showValues);
+for (const id of ['pg-temperature', 'pg-topK', 'pg-topP', 'pg-minP', 'pg-repetition', 'pg-seed', 'pg-extra', 'pg-prompt', 'pg-json', 'pg-schema',
+  'pg-mode', 'pg-numBeams', 'pg-lengthPenalty', 'pg-earlyStopping', 'pg-ends', 'pg-maxNewTokens']) $(id).addEventListener('change', reset);
+for (const id of Object.values(URL_KEYS)) $(id).addEventListener('change', writeUrl);
+$('pg-stop').addEventListener('click', () => { stopRequested = true; });
 $('pg-step').addEventListener('click', () => advance(1));
-$('pg-run').addEventListener('click', () => advance(Math.max(1, Math.min(1000, Number($('pg-count').value) || 64))));
+$('pg-run').addEventListener('click', () => advance(beamMode() ? Infinity : Math.max(1, Math.min(1000, Number($('pg-count').value) || 64))));
 $('pg-reset').addEventListener('click', reset);
 init().catch((e) => { $('pg-error').textContent = `playground: ${e.message}`; });

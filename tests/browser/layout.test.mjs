@@ -117,14 +117,24 @@ for (const scheme of ['light', 'dark']) {
 test('every control has an accessible name of its own (the sliders are not "slider 1")', async () => {
   await open(VIEWPORTS.desktop);
   const ids = await page.$$eval('input, select, textarea, button', (els) => els.map((el) => el.id));
-  const names = [];
-  for (const id of ids) {
-    // Chromium's accessibility tree as Playwright reads it: `- slider "Temperature 1"`.
-    const snapshot = await page.locator(`#${id}`).ariaSnapshot();
-    names.push([id, snapshot.match(/^- '?\w+ "([^"]+)"/)?.[1] ?? '']);
+  // The playground shows its sampling controls or its beam controls: each
+  // control is read in the mode that shows it.
+  const names = new Map();
+  for (const mode of ['sample', 'beam']) {
+    await page.selectOption('#pg-mode', mode);
+    for (const id of ids) {
+      if (names.has(id) || !(await page.isVisible(`#${id}`))) continue;
+      // Chromium's accessibility tree as Playwright reads it: `- slider "Temperature 1"`.
+      const snapshot = await page.locator(`#${id}`).ariaSnapshot();
+      names.set(id, snapshot.match(/^- '?\w+ "([^"]+)"/)?.[1] ?? '');
+    }
   }
-  for (const [id, name] of names) assert.ok(name.length > 1, `#${id} has no accessible name`);
+  await page.selectOption('#pg-mode', 'sample');
+  for (const id of ids) assert.ok(names.get(id)?.length > 1, `#${id} has no accessible name`);
   const named = Object.fromEntries(names);
+  assert.match(named['pg-mode'], /^Decoding/);
+  assert.match(named['pg-numBeams'], /^numBeams/);
+  assert.match(named['pg-earlyStopping'], /^earlyStopping/);
   assert.match(named.temperature, /^Temperature/);
   assert.match(named.topP, /^top-p/);
   assert.match(named['pg-repetition'], /^Repetition penalty/);
