@@ -12,9 +12,10 @@ using lk_bind::report;
 namespace {
 // Order of the float64 parameters and of the int32 lists (src/js/beam.js).
 enum Param { kBatch, kNumBeams, kVocab, kMaxNew, kMinNew, kNumReturn, kLengthPenalty, kEarlyStopping,
-             kRepetitionPenalty, kNoRepeatNgram, kPad, kParamCount };
+             kRepetitionPenalty, kNoRepeatNgram, kPad, kDoSample, kTemperature, kTopK, kTopP, kMinP, kParamCount };
+// kSeed: seed lo, seed hi, stream lo, stream hi (uint32 words).
 enum List { kEos, kSuppress, kBeginSuppress, kBadWords, kBadWordsOffsets, kBiasTokens, kPrompts, kPromptOffsets,
-            kListCount };
+            kSeed, kListCount };
 
 class BeamBinding {
  public:
@@ -32,6 +33,11 @@ class BeamBinding {
     c.repetition_penalty = p[kRepetitionPenalty];
     c.no_repeat_ngram_size = size_t(p[kNoRepeatNgram]);
     c.pad_token = int32_t(p[kPad]);
+    c.do_sample = p[kDoSample] != 0;
+    c.temperature = p[kTemperature];
+    c.top_k = size_t(p[kTopK]);
+    c.top_p = p[kTopP];
+    c.min_p = p[kMinP];
     std::vector<int32_t> list[kListCount];
     const int32_t* q = ptr<int32_t>(lists);
     for (auto& l : list) {
@@ -46,6 +52,9 @@ class BeamBinding {
     c.bad_words_offsets.assign(list[kBadWordsOffsets].begin(), list[kBadWordsOffsets].end());
     for (size_t i = 0; i < list[kBiasTokens].size(); ++i)
       c.bias.push_back({list[kBiasTokens][i], ptr<double>(bias_values)[i]});
+    const auto word = [&](size_t i) { return uint64_t(uint32_t(list[kSeed][i])); };
+    c.seed = word(0) | word(1) << 32;
+    c.stream = word(2) | word(3) << 32;
     const auto& off = list[kPromptOffsets];
     for (size_t i = 0; i + 1 < off.size(); ++i)
       c.prompts.emplace_back(list[kPrompts].begin() + off[i], list[kPrompts].begin() + off[i + 1]);

@@ -5,13 +5,16 @@
 import { disposeSymbol } from './buffer.js';
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { keepName } from './logitkit.js';
-import { biasEntries, sequences, tokenList } from './sampler.js';
+import { biasEntries, sequences, tokenList, u64String } from './sampler.js';
 import { SLOTS } from './scratch.js';
 
 const SLOT = SLOTS.beam;
 const KEYS = optionKeys('beamSearch', ['vocabSize', 'numBeams', 'batchSize', 'maxNewTokens', 'minNewTokens',
   'numReturnSequences', 'lengthPenalty', 'earlyStopping', 'eosTokenId', 'padTokenId', 'repetitionPenalty',
-  'noRepeatNgramSize', 'badWords', 'suppressTokens', 'beginSuppressTokens', 'logitBias', 'prompts']);
+  'noRepeatNgramSize', 'badWords', 'suppressTokens', 'beginSuppressTokens', 'logitBias', 'prompts',
+  'doSample', 'seed', 'stream', 'temperature', 'topK', 'topP', 'minP']);
+// Options that only beam sampling reads (HF ignores its warpers without do_sample).
+const SAMPLING = ['seed', 'stream', 'temperature', 'topK', 'topP', 'minP'];
 const STEP_KEYS = optionKeys('BeamSearch.step', ['bitmask']);
 // BeamArg of src/core/decoding/beam_search.h: the setting a kBadArgument names.
 const ARG_RULES = ['options.batchSize must be >= 1', 'options.numBeams must be >= 1',
@@ -21,7 +24,9 @@ const ARG_RULES = ['options.batchSize must be >= 1', 'options.numBeams must be >
   'options.earlyStopping must be true, false or "never"', 'options.repetitionPenalty must be finite and > 0',
   'options.noRepeatNgramSize must be >= 0', 'options.padTokenId must be a token id < vocabSize',
   'options.prompts must hold one token list per prompt (batchSize)',
-  'step(): the search is done (done was true); call finalize(), or reset() to search again'];
+  'step(): the search is done (done was true); call finalize(), or reset() to search again',
+  'options.doSample needs numBeams >= 2 (one beam: lk.sampler)',
+  'options.temperature must be finite and > 0', 'options.topP must be in [0, 1]', 'options.minP must be in [0, 1]'];
 const STATUS = { nan: 1, badShape: 3, badArgument: 6, badBias: 10, badMaskToken: 11, bitmaskTooShort: 12, badHistoryToken: 13 };
 
 function int(name, v, def, min, max = 2 ** 31 - 1) {
@@ -82,6 +87,15 @@ export class BeamSearch {
       const i = list.findIndex((t) => t >= vocab);
       if (i >= 0) throw new RangeError(`${name}[${i}] (token ${list[i]}) is not a token of this vocabulary: token ids must be < vocabSize (${vocab})`);
     }
+    const doSample = o.doSample ?? false;
+    if (typeof doSample !== 'boolean') throw new TypeError(`options.doSample must be a boolean (got ${describe(doSample)})`);
+    const set = SAMPLING.find((key) => o[key] !== undefined);
+    if (set && !doSample) throw new RangeError(`options.${set} needs doSample: true`);
+    // Ranges are the core's (ARG_RULES); here the types.
+    const num = (key, def) => (o[key] === undefined ? def : checkNumber(`options.${key}`, o[key]));
+    const sampling = [+doSample, num('temperature', 1), int('options.topK', o.topK, 0, 0), num('topP', 1), num('minP', 0)];
+    const words = (key) => { const x = BigInt(u64String(`options.${key}`, o[key] ?? 0)); return [Number(x & 0xffffffffn), Number(x >> 32n)]; };
+    const seedWords = [...words('seed'), ...words('stream')];
     const k = Math.max(2, 1 + eos.length) * numBeams;
     if (numBeams * vocab < k) throw new RangeError(`options.vocabSize (${vocab}) is too small: numBeams · vocabSize must be >= max(2, 1 + number of EOS ids) · numBeams = ${k}`);
 
@@ -90,8 +104,10 @@ export class BeamSearch {
     this.#vocab = vocab;
     this.#batch = batch;
     this.#o = o;
-    const params = new Float64Array([batch, numBeams, vocab, maxNew, minNew, nrs, lp, es === 'never' ? 2 : es ? 1 : 0, rp, ngram, pad]);
-    const lists = [eos, suppress, begin, badWords, badOffsets, Int32Array.from(bias, (e) => e[0]), prompts[0], prompts[1]];
+    const params = new Float64Array([batch, numBeams, vocab, maxNew, minNew, nrs, lp, es === 'never' ? 2 : es ? 1 : 0, rp, ngram, pad,
+      ...sampling]);
+    const lists = [eos, suppress, begin, badWords, badOffsets, Int32Array.from(bias, (e) => e[0]), prompts[0], prompts[1],
+      new Int32Array(seedWords)];
     const packed = new Int32Array(lists.reduce((n, l) => n + 1 + l.length, 0));
     let at = 0;
     for (const l of lists) { packed[at++] = l.length; packed.set(l, at); at += l.length; }

@@ -147,7 +147,7 @@ function packLists(schema, lists) {
   return packed;
 }
 
-function u64String(name, v) {
+export function u64String(name, v) {
   if (typeof v === 'bigint') {
     if (v < 0n || v >= 2n ** 64n) throw new RangeError(`${name} must be in [0, 2^64), got ${v}`);
     return v.toString();

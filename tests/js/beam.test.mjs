@@ -11,6 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { load } from '../../dist/index.mjs';
 import { lkPromise } from './helpers.mjs';
 import { argsortDesc, logSoftmax, reference } from '../shared/beam-reference.mjs';
+import { philox4x32 } from '../shared/philox.mjs';
 
 const lk = await lkPromise;
 
@@ -133,6 +134,68 @@ test('beamSearch: the same bits on the SIMD and baseline builds', async () => {
   const bits = (r) => JSON.stringify([r.steps.map((s) => [[...s.parents], [...s.tokens], [...new Uint32Array(s.scores.buffer)]]),
     r.result.hypotheses.map((l) => l.map((h) => [[...h.tokens], [...new Uint32Array(new Float64Array([h.score, h.logprob]).buffer)]]))]);
   assert.equal(bits(ra), bits(rb));
+});
+
+test('beamSearch doSample: the JS reference Philox4x32-10 gives the Random123 known answers', () => {
+  // The vectors of tests/cpp/sampling/test_sampling_rng.cpp.
+  assert.deepEqual(philox4x32([0, 0, 0, 0], [0, 0]), [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
+  assert.deepEqual(philox4x32([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff]),
+    [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]);
+  assert.deepEqual(philox4x32([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0]),
+    [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1]);
+});
+
+test('beamSearch doSample: HF reference with the warpers and the seeded draw (tokens exact, scores within 2^-18)', () => {
+  const V = 48, model = toyModel(V, 5);
+  const base = { vocabSize: V, numBeams: 4, batchSize: 2, maxNewTokens: 8, eosTokenId: 2, numReturnSequences: 3, doSample: true, seed: 7 };
+  compare(base, model);
+  compare({ ...base, seed: 2n ** 64n - 1n, stream: '18446744073709551615' }, model);  // prompt 1 wraps to stream 0
+  for (const temperature of [0.5, 1.7]) compare({ ...base, temperature }, model);
+  for (const topK of [1, 5, 20]) compare({ ...base, topK, eosTokenId: [2, 9] }, model);  // topK 1 is raised to min_keep = 3
+  for (const topP of [0, 0.4, 0.9]) compare({ ...base, topP }, model);
+  for (const minP of [0.05, 0.3, 1]) compare({ ...base, minP }, model);
+  compare({ ...base, temperature: 0.8, topK: 12, topP: 0.9, minP: 0.05, earlyStopping: true, lengthPenalty: 0.5 }, toyModel(V, 3, { grid: true }));
+  compare({ ...base, prompts: [[1, 3, 3], [4]], repetitionPenalty: 1.4, noRepeatNgramSize: 2, suppressTokens: [0], topP: 0.95 }, model);
+  compare({ ...base, topK: 2 }, model);  // at step 1 only beam 0 has weight: six zero-weight candidates by lower index
+});
+
+test('beamSearch doSample: reproducible from the seed, the same bits on the SIMD and baseline builds', async () => {
+  const [a, b] = await Promise.all([load({ simd: true }), load({ simd: false })]);
+  const o = { vocabSize: 2053, numBeams: 4, batchSize: 2, maxNewTokens: 6, eosTokenId: [2, 5], numReturnSequences: 4, doSample: true,
+    seed: 123456789012345678901n, temperature: 0.9, topP: 0.97, minP: 0.01, prompts: [[7, 7], [9]], repetitionPenalty: 1.2 };
+  assert.throws(() => lk.beamSearch(o), { name: 'RangeError', message: /options\.seed must be in \[0, 2\^64\)/ });
+  o.seed = 12345678901234567890n;
+  const model = toyModel(2053, 21, { ramp: 1.5 });
+  const bits = (r) => JSON.stringify([r.steps.map((s) => [[...s.parents], [...s.tokens], [...new Uint32Array(s.scores.buffer)]]),
+    r.result.hypotheses.map((l) => l.map((h) => [[...h.tokens], [...new Uint32Array(new Float64Array([h.score, h.logprob]).buffer)]]))]);
+  const ra = bits(drive(a, o, model));
+  assert.equal(ra, bits(drive(b, o, model)));
+  assert.equal(ra, bits(drive(a, { ...o, seed: '12345678901234567890' }, model)));  // the seed as a decimal string
+  const others = [1, 2, 3].map((seed) => bits(drive(a, { ...o, seed }, model)));
+  assert.ok(others.every((r) => r !== ra) && new Set(others).size === 3, 'other seeds draw other beams');
+  assert.notEqual(bits(drive(a, { ...o, stream: 1 }, model)), ra);
+});
+
+test('beamSearch doSample: bad options are named errors', () => {
+  const o = { vocabSize: 20, numBeams: 3, eosTokenId: 2, doSample: true };
+  assert.throws(() => lk.beamSearch({ ...o, doSample: 1 }), { name: 'TypeError', message: /options\.doSample must be a boolean/ });
+  assert.throws(() => lk.beamSearch({ ...o, numBeams: 1 }), { name: 'RangeError', message: /options\.doSample needs numBeams >= 2/ });
+  for (const key of ['temperature', 'topK', 'topP', 'minP', 'seed', 'stream']) {
+    assert.throws(() => lk.beamSearch({ ...o, doSample: undefined, [key]: 1 }), { name: 'RangeError', message: new RegExp(`options\\.${key} needs doSample: true`) });
+  }
+  for (const temperature of [0, -1, Infinity, NaN]) {
+    assert.throws(() => lk.beamSearch({ ...o, temperature }), { name: 'RangeError', message: /options\.temperature must be/ });
+  }
+  assert.throws(() => lk.beamSearch({ ...o, temperature: '1' }), { name: 'TypeError', message: /options\.temperature must be a number/ });
+  for (const topP of [-0.1, 1.5, NaN]) assert.throws(() => lk.beamSearch({ ...o, topP }), { name: 'RangeError', message: /options\.topP/ });
+  for (const minP of [-0.1, 1.5, NaN]) assert.throws(() => lk.beamSearch({ ...o, minP }), { name: 'RangeError', message: /options\.minP/ });
+  for (const topK of [-1, 2.5]) assert.throws(() => lk.beamSearch({ ...o, topK }), { name: 'RangeError', message: /options\.topK/ });
+  assert.throws(() => lk.beamSearch({ ...o, seed: -1 }), { name: 'RangeError', message: /options\.seed/ });
+  assert.throws(() => lk.beamSearch({ ...o, stream: 1.5 }), { name: 'RangeError', message: /options\.stream/ });
+  assert.throws(() => lk.beamSearch({ ...o, seed: {} }), { name: 'TypeError', message: /options\.seed/ });
+  const bs = lk.beamSearch({ ...o, topP: 0.9 });  // after the errors, a working searcher
+  assert.equal(bs.step(new Float32Array(3 * 20).fill(0)).tokens.length, 3);
+  bs.dispose();
 });
 
 test('beamSearch: bad input is a named error, and the searcher still works', async () => {

@@ -5,6 +5,10 @@
 // (a toy model) and the ecosystem tests (the playground's character model,
 // a transformers.js model). model(b, gen) returns prompt b's logits after the
 // generated tokens gen; mask(b, gen), if given, a grammar bitmask for that row.
+// With doSample, HF's warpers (logits_process.py: temperature, top-k, top-p,
+// min-p with min_tokens_to_keep) and torch.multinomial without replacement as
+// torch computes it (topk of p / q, q ~ Exp(1)) with logitkit's uniforms.
+import { uniform } from './philox.mjs';
 
 export function logSoftmax(z) {
   let m = -Infinity;
@@ -16,6 +20,45 @@ export function logSoftmax(z) {
 }
 
 export const argsortDesc = (v) => Array.from(v.keys()).sort((a, b) => v[b] - v[a] || a - b);
+
+function softmax(x) {
+  const m = Math.max(...x);
+  if (m === -Infinity) return x.map(() => 0);
+  const e = x.map((v) => Math.exp(v - m)), s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+// HF's warpers on one row of processed log-probabilities, in place; mk = min_tokens_to_keep.
+export function warp(l, o, mk) {
+  const V = l.length, t = o.temperature ?? 1;
+  if (t !== 1) for (let i = 0; i < V; i++) l[i] /= t;
+  if ((o.topK ?? 0) !== 0) {  // TopKLogitsWarper: scores < topk(scores, k)[-1] removed
+    const k = Math.min(Math.max(o.topK, mk), V), kth = [...l].sort((a, b) => b - a)[k - 1];
+    for (let i = 0; i < V; i++) if (l[i] < kth) l[i] = -Infinity;
+  }
+  if ((o.topP ?? 1) < 1) {  // TopPLogitsWarper: ascending sort, cumsum(softmax) <= 1 - top_p removed, last mk kept
+    const asc = argsortDesc(l).reverse(), p = softmax(asc.map((i) => l[i]));
+    let cum = 0;
+    const remove = p.map((x) => (cum += x) <= 1 - o.topP);
+    for (let i = V - Math.min(mk, V); i < V; i++) remove[i] = false;
+    asc.forEach((tok, i) => { if (remove[i]) l[tok] = -Infinity; });
+  }
+  if ((o.minP ?? 0) > 0) {  // MinPLogitsWarper: probs < min_p * max(probs) removed, the mk best kept
+    const p = softmax(l), top = Math.max(...p), desc = argsortDesc(l);
+    for (let i = Math.min(mk, V); i < V; i++) if (p[desc[i]] < o.minP * top) l[desc[i]] = -Infinity;
+  }
+}
+
+// torch.multinomial(softmax(acc), K, replacement=False): the K largest p / q,
+// q_x = -log(1 - u_x), u_x uniform number counter + x of (seed, stream); ties (p = 0) by lower index.
+export function drawCandidates(acc, K, seed, stream, counter) {
+  const m = Math.max(...acc);
+  const key = acc.map((a, x) => {
+    const p = a === -Infinity ? 0 : Math.exp(a - m);
+    return p > 0 ? p / -Math.log(1 - uniform(seed, stream, BigInt(counter) + BigInt(x))) : 0;
+  });
+  return argsortDesc(key).slice(0, K);
+}
 
 // HF's _beam_search in float64: per step the parents, tokens and running scores
 // of the next rows, and per prompt the finished hypotheses, best first.
@@ -56,9 +99,13 @@ export function reference(o, model, mask) {
         for (const t of o.suppressTokens ?? []) l[t] = -Infinity;
         if (cur === 0) for (const t of o.beginSuppressTokens ?? []) l[t] = -Infinity;
         if (mask) { const m = mask(b, run[b][j]); for (let t = 0; t < V; t++) if (!((m[t >> 5] >>> (t & 31)) & 1)) l[t] = -Infinity; }
+        if (o.doSample) warp(l, o, Math.max(2, 1 + eos.length));
         for (let v = 0; v < V; v++) acc.push(l[v] + runScore[b][j]);
       }
-      const top = argsortDesc(acc).slice(0, K);
+      // Sampled candidates stay in draw order (HF gathers them unsorted).
+      const top = o.doSample
+        ? drawCandidates(acc, K, BigInt(o.seed ?? 0), (BigInt(o.stream ?? 0) + BigInt(b)) % 2n ** 64n, BigInt(cur * nb * V))
+        : argsortDesc(acc).slice(0, K);
       const tkLp = top.map((i) => acc[i]);
       const tkSeq = top.map((i) => [...run[b][Math.floor(i / V)], i % V]);
       const hits = tkSeq.map((s) => s.length >= maxNew || eos.includes(s[s.length - 1]));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "decoding/rank.h"
 #include "kernels/kernels.h"
 #include "ops/rows.h"
 #include "ops/scalar_math.h"
@@ -48,6 +49,12 @@ Status validate(const BeamSearchConfig& c) {
     return bad(BeamArg::kRepetitionPenalty);
   if (c.pad_token != -1 && !in_vocab(c.pad_token, c.vocab)) return bad(BeamArg::kPadTokenId);
   if (!c.prompts.empty() && c.prompts.size() != c.batch) return bad(BeamArg::kPrompts);
+  if (c.do_sample) {
+    if (c.num_beams < 2) return bad(BeamArg::kDoSample);
+    if (!(c.temperature > 0.0) || c.temperature - c.temperature != 0.0) return bad(BeamArg::kTemperature);
+    if (!(c.top_p >= 0.0 && c.top_p <= 1.0)) return bad(BeamArg::kTopP);
+    if (!(c.min_p >= 0.0 && c.min_p <= 1.0)) return bad(BeamArg::kMinP);
+  }
   size_t entry = 0;
   for (const auto* list : {&c.eos, &c.suppress_tokens, &c.begin_suppress_tokens, &c.bad_words}) {
     Status s = check_tokens(*list, c.vocab, entry);
@@ -115,12 +122,17 @@ Status BeamSearch::reset(const BeamSearchConfig& cfg) {
   next_tokens_.assign(n, 0);
   next_scores_.assign(n, 0.0);
   key_.assign(cfg_.num_beams + k_, 0.0);
-  order_.assign(cfg_.num_beams + k_, 0);
+  order_.reserve(cfg_.num_beams + k_);
   hit_.assign(k_, 0);
   slot_tokens_.assign(cfg_.num_beams, {});
   slot_score_.assign(cfg_.num_beams, 0.0);
   slot_logprob_.assign(cfg_.num_beams, 0.0);
   slot_done_.assign(cfg_.num_beams, 0);
+  if (cfg_.do_sample) {
+    acc_.resize(cfg_.num_beams * v);
+    weight_.resize(cfg_.num_beams * v);
+    drawn_.resize(k_);
+  }
   return Status::Ok();
 }
 
@@ -182,6 +194,41 @@ void BeamSearch::process_row(const float* z, const RowLogp& lp, const std::vecto
     for (int32_t t : cfg_.begin_suppress_tokens) mask(t, z, lp);
 }
 
+// Beam sampling: prompt b's K candidates in draw order (HF _get_top_k_continuations
+// with do_sample: multinomial over softmax(running + warped log-probabilities)).
+void BeamSearch::sample_candidates(size_t b, const float* logits, const uint32_t* bitmask, size_t bitmask_words) {
+  const size_t nb = cfg_.num_beams, v = cfg_.vocab;
+  BeamWarpers w;
+  w.temperature = cfg_.temperature;
+  w.top_k = cfg_.top_k;
+  w.top_p = cfg_.top_p;
+  w.min_p = cfg_.min_p;
+  w.min_keep = std::max<size_t>(2, 1 + cfg_.eos.size());
+  double top = kNegInf;
+  for (size_t j = 0; j < nb; ++j) {
+    const size_t r = b * nb + j;
+    const float* z = logits + r * v;
+    double* s = acc_.data() + j * v;
+    for (size_t t = 0; t < v; ++t) s[t] = norm_[r](z[t]);
+    beam_history(r, hist_);
+    process_row(z, norm_[r], hist_);
+    for (int32_t t : touched_) s[t] = val_[size_t(t)], mark_[size_t(t)] = 0;
+    touched_.clear();
+    if (bitmask) {
+      const uint32_t* m = bitmask + r * bitmask_words;
+      for (size_t t = 0; t < v; ++t)
+        if (!((m[t / 32] >> (t % 32)) & 1u)) s[t] = kNegInf;
+    }
+    beam_warp(s, v, w, warp_);
+    for (size_t t = 0; t < v; ++t) top = std::max(top, s[t] += running_score_[r]);
+  }
+  for (size_t i = 0; i < nb * v; ++i) weight_[i] = acc_[i] == kNegInf ? 0.0 : dexp(acc_[i] - top);
+  SamplingRng rng{cfg_.seed, cfg_.stream + b, 0};
+  draw_without_replacement(weight_.data(), nb * v, k_, rng, uint64_t(steps_) * nb * v, warp_.idx, drawn_.data());
+  cands_.clear();
+  for (size_t i = 0; i < k_; ++i) cands_.push_back({acc_[drawn_[i]], drawn_[i]});
+}
+
 Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bitmask, size_t bitmask_words) {
   if (done_) return bad(BeamArg::kStepAfterDone);
   const size_t nb = cfg_.num_beams, v = cfg_.vocab, n = rows();
@@ -208,44 +255,56 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
   std::vector<int32_t>&next_parents = next_parents_, &next_tokens = next_tokens_;
   std::vector<double>&next_scores = next_scores_, &key = key_;
   std::vector<uint8_t>& hit = hit_;
-  std::vector<size_t>& order = order_;
-  // torch.topk over a short list: value descending, then lower position (a stable sort's order).
-  auto by_key = [&key](size_t a, size_t c) { return key[a] > key[c] || (key[a] == key[c] && a < c); };
+  std::vector<uint32_t>& order = order_;
+  // torch.topk over a short list: value descending, then lower position (rank.h).
+  auto rank_keys = [&](size_t n) {
+    order.resize(n);
+    for (size_t i = 0; i < n; ++i) order[i] = uint32_t(i);
+    rank_first(order, nb, Rank{key.data()});
+  };
 
   for (size_t b = 0; b < cfg_.batch; ++b) {
-    cands_.clear();
-    for (size_t j = 0; j < nb; ++j) {
-      const size_t r = b * nb + j;
-      const float* z = logits + r * v;
-      const float* src = z;
-      if (bitmask) {
-        std::memcpy(masked_.data(), z, v * sizeof(float));
-        active_kernels().apply_bitmask(masked_.data(), v, bitmask + r * bitmask_words);
-        src = masked_.data();
+    if (cfg_.do_sample) {
+      sample_candidates(b, logits, bitmask, bitmask_words);
+    } else {
+      cands_.clear();
+      for (size_t j = 0; j < nb; ++j) {
+        const size_t r = b * nb + j;
+        const float* z = logits + r * v;
+        const float* src = z;
+        if (bitmask) {
+          std::memcpy(masked_.data(), z, v * sizeof(float));
+          active_kernels().apply_bitmask(masked_.data(), v, bitmask + r * bitmask_words);
+          src = masked_.data();
+        }
+        beam_history(r, hist_);
+        process_row(z, norm[r], hist_);
+        // Processed values of the touched tokens (HF's processor order).
+        for (int32_t t : touched_) {
+          double x = val_[size_t(t)];
+          if (bitmask && !((bitmask[r * bitmask_words + size_t(t) / 32] >> (size_t(t) % 32)) & 1u)) x = kNegInf;
+          cands_.push_back({running_score_[r] + x, uint32_t(j * v + size_t(t))});
+        }
+        // Untouched: log p = z - c, in the logits' own order.
+        const size_t m = std::min(v, k_ + touched_.size());
+        const size_t got = top_k_positions(src, v, m, pos_.data(), keys_.data(), sample_, selector_);
+        for (size_t i = 0; i < got; ++i) {
+          const uint32_t t = pos_[i];
+          if (mark_[t]) continue;
+          cands_.push_back({running_score_[r] + norm[r](src[t]), uint32_t(j * v + t)});
+        }
+        for (int32_t t : touched_) mark_[size_t(t)] = 0;
+        touched_.clear();
       }
-      beam_history(r, hist_);
-      process_row(z, norm[r], hist_);
-      // Processed values of the touched tokens (HF's processor order).
-      for (int32_t t : touched_) {
-        double x = val_[size_t(t)];
-        if (bitmask && !((bitmask[r * bitmask_words + size_t(t) / 32] >> (size_t(t) % 32)) & 1u)) x = kNegInf;
-        cands_.push_back({running_score_[r] + x, uint32_t(j * v + size_t(t))});
-      }
-      // Untouched: log p = z - c, in the logits' own order.
-      const size_t m = std::min(v, k_ + touched_.size());
-      const size_t got = top_k_positions(src, v, m, pos_.data(), keys_.data(), sample_, selector_);
-      for (size_t i = 0; i < got; ++i) {
-        const uint32_t t = pos_[i];
-        if (mark_[t]) continue;
-        cands_.push_back({running_score_[r] + norm[r](src[t]), uint32_t(j * v + t)});
-      }
-      for (int32_t t : touched_) mark_[size_t(t)] = 0;
-      touched_.clear();
+      // The K best of the prompt: score descending, then lower flat index.
+      const size_t nc = cands_.size();
+      key.resize(std::max(nc, nb + k_));
+      flat_.resize(nc);
+      order.resize(nc);
+      for (size_t i = 0; i < nc; ++i) key[i] = cands_[i].score, flat_[i] = cands_[i].flat, order[i] = uint32_t(i);
+      rank_first(order, k_, Rank{key.data(), flat_.data()});
+      for (size_t i = 0; i < k_; ++i) cands_[i] = {key[order[i]], flat_[order[i]]};
     }
-    // The K best of the prompt: score descending, then lower flat index.
-    std::sort(cands_.begin(), cands_.end(), [](const Cand& a, const Cand& c) {
-      return a.score > c.score || (a.score == c.score && a.flat < c.flat);
-    });
     for (size_t i = 0; i < k_; ++i) {
       const int32_t tok = int32_t(cands_[i].flat % v);
       hit[i] = gen_len >= cfg_.max_new_tokens ||
@@ -255,9 +314,8 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
     // Running beams: the numBeams best after -1e9 on the ones that hit.
     for (size_t i = 0; i < k_; ++i) {
       key[i] = hit[i] ? cands_[i].score + -kBig : cands_[i].score;
-      order[i] = i;
     }
-    std::sort(order.begin(), order.begin() + std::ptrdiff_t(k_), by_key);
+    rank_keys(k_);
     for (size_t i = 0; i < nb; ++i) {
       const Cand& c = cands_[order[i]];
       const size_t parent = b * nb + c.flat / v;
@@ -279,8 +337,7 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
       if (!(hit[i] && i < nb)) s += -kBig;
       key[nb + i] = s;
     }
-    for (size_t i = 0; i < nb + k_; ++i) order[i] = i;
-    std::sort(order.begin(), order.begin() + std::ptrdiff_t(nb + k_), by_key);
+    rank_keys(nb + k_);
     auto& slot_tokens = slot_tokens_;
     auto& slot_score = slot_score_;
     auto& slot_logprob = slot_logprob_;

@@ -26,7 +26,11 @@
 //     ties). Selection is O(numBeams·V): per row, the exact top
 //     K + (tokens the processors touched) by logit (ops/select.h: the
 //     log-probability of an untouched token is its logit minus a row
-//     constant), then a sort of the few gathered per prompt.
+//     constant), then a sort of the few gathered per prompt. With
+//     do_sample (HF beam sampling): HF's warpers on each row after the
+//     processors, and the K drawn without replacement from
+//     softmax(running + warped) over numBeams × V, kept in draw order
+//     (decoding/beam_sample.h).
 //  3. a candidate hits a stopping criterion when its token is an EOS id or
 //     it reaches maxNewTokens; running beams = the numBeams best of the K
 //     after adding -1e9 to the ones that hit (so finished candidates go on
@@ -55,6 +59,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "decoding/beam_sample.h"
 #include "ops/select.h"
 #include "status.h"
 
@@ -77,6 +82,10 @@ enum class BeamArg : size_t {
   kPadTokenId = 10,         // -1 (none) or in [0, V)
   kPrompts = 11,            // none or one per prompt
   kStepAfterDone = 12,      // step() after done
+  kDoSample = 13,           // doSample needs numBeams >= 2 (HF samples one beam with _sample)
+  kTemperature = 14,        // finite > 0
+  kTopP = 15,               // [0, 1]
+  kMinP = 16,               // [0, 1]
 };
 
 struct BeamBias {
@@ -105,6 +114,16 @@ struct BeamSearchConfig {
   std::vector<int32_t> begin_suppress_tokens;
   // The prompts' tokens (only the processors read them): empty, or B lists.
   std::vector<std::vector<int32_t>> prompts;
+  // Beam sampling (HF do_sample=True): the warpers after the processors, then
+  // the K candidates drawn without replacement (decoding/beam_sample.h) with
+  // the RNG of prompt b = (seed, stream + b); entry x = beam·V + token of
+  // step n uses its uniform number n·numBeams·V + x.
+  bool do_sample = false;
+  uint64_t seed = 0, stream = 0;
+  double temperature = 1.0;  // finite > 0
+  size_t top_k = 0;          // 0 = off
+  double top_p = 1.0;        // [0, 1], 1 = off
+  double min_p = 0.0;        // [0, 1], 0 = off
 };
 
 // One hypothesis of finalize().
@@ -158,6 +177,7 @@ class BeamSearch {
   void touch(int32_t t, const float* z, const RowLogp& lp);
   void mask(int32_t t, const float* z, const RowLogp& lp);
   void process_row(const float* z, const RowLogp& lp, const std::vector<int32_t>& h);
+  void sample_candidates(size_t b, const float* logits, const uint32_t* bitmask, size_t bitmask_words);
 
   BeamSearchConfig cfg_;
   size_t k_ = 0;  // candidates kept per prompt
@@ -187,11 +207,15 @@ class BeamSearch {
   std::vector<RowLogp> norm_;
   std::vector<int32_t> next_parents_, next_tokens_;
   std::vector<double> next_scores_, key_;
-  std::vector<size_t> order_;
+  std::vector<uint32_t> order_, flat_;
   std::vector<uint8_t> hit_;
   std::vector<std::vector<int32_t>> slot_tokens_;
   std::vector<double> slot_score_, slot_logprob_;
   std::vector<uint8_t> slot_done_;
+  // Beam sampling: a prompt's warped scores and weights (numBeams·V), the draws.
+  std::vector<double> acc_, weight_;
+  std::vector<uint32_t> drawn_;
+  BeamWarpScratch warp_;
 };
 
 }  // namespace lk

@@ -37,6 +37,20 @@ export interface BeamSearchOptions {
   logitBias?: Record<number, number> | Map<number, number> | Array<[number, number]>;
   /** The batchSize prompts' tokens, for the history-dependent processors (what HF's input_ids hold before the generated tokens). */
   prompts?: TokenIds[];
+  /** Beam sampling (HF do_sample=True with num_beams >= 2): the K candidates are drawn without replacement from softmax(running score + warped log-probability) instead of taken best first. Needs numBeams >= 2. Default false. */
+  doSample?: boolean;
+  /** Beam sampling's seed (u64: a number below 2^53, a BigInt or a decimal string); the draws are a function of (seed, stream + prompt, step). Default 0. */
+  seed?: number | bigint | string;
+  /** Beam sampling's stream (u64); prompt b draws from stream + b. Default 0. */
+  stream?: number | bigint | string;
+  /** HF temperature with doSample: the processed log-probabilities are divided by it; finite > 0, default 1. */
+  temperature?: number;
+  /** HF top_k with doSample: tokens below the k-th best log-probability of their beam are dropped (k at least max(2, 1 + #EOS)); 0 = off (HF's GenerationConfig defaults to 50). */
+  topK?: number;
+  /** HF top_p with doSample, in [0, 1]; 1 = off. */
+  topP?: number;
+  /** HF min_p with doSample, in [0, 1]; 0 = off. */
+  minP?: number;
 }
 
 export interface BeamStepOptions {

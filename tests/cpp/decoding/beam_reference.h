@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "decoding/beam_search.h"
+#include "sampling/sampling_rng.h"
 
 namespace lk_test {
 
@@ -120,6 +121,74 @@ inline std::vector<size_t> ref_argsort_desc(const std::vector<double>& v) {
   return i;
 }
 
+inline std::vector<double> ref_softmax(const std::vector<double>& x) {
+  double m = -INFINITY, s = 0;
+  for (double v : x) m = std::max(m, v);
+  std::vector<double> p(x.size(), 0.0);
+  if (m == -INFINITY) return p;
+  for (size_t i = 0; i < x.size(); ++i) s += p[i] = std::exp(x[i] - m);
+  for (double& v : p) v /= s;
+  return p;
+}
+
+// HF's warpers (_get_logits_processor with do_sample, in its order) on a row of
+// processed log-probabilities, written from logits_process.py as literally as
+// possible: TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper,
+// MinPLogitsWarper with min_tokens_to_keep = mk. Sorts order ties by lower
+// token id first in descending order (its reverse ascending).
+inline void ref_warp(std::vector<double>& s, const lk::BeamSearchConfig& c, size_t mk) {
+  const size_t V = s.size();
+  if (c.temperature != 1.0)
+    for (double& x : s) x /= c.temperature;
+  if (c.top_k != 0) {
+    const size_t k = std::min(std::max(c.top_k, mk), V);
+    std::vector<double> sorted = s;
+    std::sort(sorted.begin(), sorted.end(), std::greater<double>());
+    const double kth = sorted[k - 1];
+    for (double& x : s)
+      if (x < kth) x = -INFINITY;
+  }
+  if (c.top_p < 1.0) {
+    std::vector<size_t> asc = ref_argsort_desc(s);
+    std::reverse(asc.begin(), asc.end());
+    std::vector<double> sorted(V);
+    for (size_t i = 0; i < V; ++i) sorted[i] = s[asc[i]];
+    std::vector<double> p = ref_softmax(sorted);
+    double cum = 0;
+    std::vector<char> remove(V);
+    for (size_t i = 0; i < V; ++i) remove[i] = (cum += p[i]) <= 1.0 - c.top_p;
+    for (size_t i = V - std::min(mk, V); i < V; ++i) remove[i] = 0;
+    for (size_t i = 0; i < V; ++i)
+      if (remove[i]) s[asc[i]] = -INFINITY;
+  }
+  if (c.min_p > 0.0) {
+    std::vector<double> p = ref_softmax(s);
+    const double top = *std::max_element(p.begin(), p.end());
+    std::vector<size_t> desc = ref_argsort_desc(s);
+    for (size_t i = std::min(mk, V); i < V; ++i)
+      if (p[desc[i]] < c.min_p * top) s[desc[i]] = -INFINITY;
+  }
+}
+
+// torch.multinomial(softmax(acc), K, replacement=False) as torch computes it
+// (aten multinomial without replacement: topk(p / q), q ~ Exp(1)), with logitkit's
+// uniforms: p = exp(acc - max), q_x = -log(1 - u_x), u_x uniform number counter + x
+// of rng; the K largest p / q, largest first, ties (p = 0) by lower index.
+inline std::vector<size_t> ref_draw(const std::vector<double>& acc, size_t K, lk::SamplingRng rng, uint64_t counter) {
+  double m = -INFINITY;
+  for (double a : acc) m = std::max(m, a);
+  std::vector<double> key(acc.size(), 0.0);
+  for (size_t x = 0; x < acc.size(); ++x) {
+    const double p = acc[x] == -INFINITY ? 0.0 : std::exp(acc[x] - m);
+    if (!(p > 0)) continue;
+    rng.counter = counter + x;
+    key[x] = p / -std::log(1.0 - rng.next_uniform());
+  }
+  std::vector<size_t> out = ref_argsort_desc(key);
+  out.resize(K);
+  return out;
+}
+
 inline RefRun ref_beam_search(const lk::BeamSearchConfig& c, const ToyModel& model, const ToyMask& mask = nullptr) {
   const size_t B = c.batch, nb = c.num_beams, V = c.vocab;
   const size_t K = std::max<size_t>(2, 1 + c.eos.size()) * nb;
@@ -145,11 +214,17 @@ inline RefRun ref_beam_search(const lk::BeamSearchConfig& c, const ToyModel& mod
         std::vector<int32_t> hist = c.prompts.empty() ? std::vector<int32_t>{} : c.prompts[b];
         hist.insert(hist.end(), run[b][j].begin(), run[b][j].end());
         ref_process(lp, c, hist, cur, mask ? mask(b, run[b][j]) : std::vector<uint32_t>{});
+        if (c.do_sample) ref_warp(lp, c, std::max<size_t>(2, 1 + c.eos.size()));
         for (size_t v = 0; v < V; ++v) acc[j * V + v] = lp[v] + run_score[b][j];
       }
       // _get_top_k_continuations
-      std::vector<size_t> top = ref_argsort_desc(acc);
-      top.resize(K);
+      std::vector<size_t> top;
+      if (c.do_sample) {  // sampled, in draw order (HF gathers without sorting)
+        top = ref_draw(acc, K, lk::SamplingRng{c.seed, c.stream + b, 0}, uint64_t(cur) * nb * V);
+      } else {
+        top = ref_argsort_desc(acc);
+        top.resize(K);
+      }
       std::vector<double> tk_lp(K);
       std::vector<std::vector<int32_t>> tk_seq(K);
       std::vector<char> hits(K);

@@ -204,6 +204,116 @@ TEST_CASE("beam search: matches the HF reference, option by option") {
   }
 }
 
+TEST_CASE("beam sampling: matches the HF reference (draws, warpers), per step and per hypothesis") {
+  const size_t V = 40;
+  auto model = toy_model(V, 7, 0.0, {2}, 0.9);
+  auto sampled = [](BeamSearchConfig c, uint64_t seed) {
+    c.do_sample = true;
+    c.seed = seed;
+    return c;
+  };
+  SUBCASE("no warper, several seeds, streams per prompt") {
+    for (uint64_t seed : {1ull, 2ull, 3ull, 0xFFFFFFFFFFFFFFFFull}) compare(sampled(base(3, 4, V), seed), model);
+    auto c = sampled(base(2, 3, V), 9);
+    c.stream = 0xFFFFFFFFFFFFFFFFull;  // prompt 1 wraps to stream 0
+    compare(c, model);
+  }
+  SUBCASE("temperature, top-k, top-p, min-p, alone and together") {
+    for (double t : {0.5, 0.7, 1.5, 3.0}) {
+      auto c = sampled(base(2, 4, V), 11);
+      c.temperature = t;
+      compare(c, model);
+    }
+    for (size_t k : {1, 3, 5, 12}) {  // 1 and 3: raised to min_keep = 2, then 3 with EOS ids {2, 5}
+      auto c = sampled(base(2, 4, V), 12);
+      c.top_k = k;
+      compare(c, model);
+      c.eos = {2, 5};
+      compare(c, model);
+    }
+    for (double p : {0.0, 0.3, 0.8, 0.95}) {
+      auto c = sampled(base(2, 4, V), 13);
+      c.top_p = p;
+      compare(c, model);
+    }
+    for (double p : {0.05, 0.2, 0.6, 1.0}) {
+      auto c = sampled(base(2, 4, V), 14);
+      c.min_p = p;
+      compare(c, model);
+    }
+    auto c = sampled(base(3, 4, V), 15);
+    c.temperature = 0.8, c.top_k = 20, c.top_p = 0.9, c.min_p = 0.05;
+    compare(c, model);
+    c.temperature = 1.3, c.top_k = 6, c.top_p = 0.7, c.min_p = 0.1;
+    compare(c, toy_model(V, 3, 0.25, {2}, 0.9));  // ties inside rows
+  }
+  SUBCASE("with the processors, EOS ids, early stopping, a bitmask") {
+    auto c = sampled(base(2, 4, V), 21);
+    c.prompts = {{1, 3, 3, 7}, {4}};
+    c.bias = {{3, 1.5}, {8, -0.75}};
+    c.repetition_penalty = 1.4;
+    c.no_repeat_ngram_size = 2;
+    c.suppress_tokens = {0, 13};
+    c.top_p = 0.9;
+    compare(c, model);
+    for (auto es : {EarlyStopping::kTrue, EarlyStopping::kNever}) {
+      auto d = sampled(base(2, 3, V), 22);
+      d.early_stopping = es;
+      d.length_penalty = 0.5;
+      d.eos = {2, 9};
+      compare(d, toy_model(V, 11, 0.0, {2}, 1.2));
+    }
+    ToyMask mask = [&](size_t b, const std::vector<int32_t>& gen) {
+      std::vector<uint32_t> w((V + 31) / 32, 0);
+      uint64_t h = splitmix(b * 77 + gen.size());
+      for (size_t t = 0; t < V; ++t)
+        if ((splitmix(h + t) & 3) != 0 || t == 2) w[t / 32] |= 1u << (t % 32);
+      return w;
+    };
+    compare(sampled(base(2, 3, V), 23), model, mask);
+  }
+  SUBCASE("fewer tokens with weight than K: zero-weight candidates by lower flat index") {
+    // top_k 2 keeps two tokens per row; at the first step only beam 0 has weight
+    // (the others start at -1e9), so six of the K = 8 draws are zero-weight fillers.
+    auto c = sampled(base(2, 4, V), 31);
+    c.top_k = 2;
+    compare(c, model);
+  }
+  SUBCASE("a long vocabulary") {
+    auto c = sampled(base(2, 4, 5000), 41);
+    c.max_new_tokens = 5;
+    c.top_p = 0.95;
+    c.temperature = 0.9;
+    compare(c, toy_model(5000, 19, 0.0, {2}, 2.0));
+  }
+}
+
+TEST_CASE("beam sampling: reproducible from the seed; other seeds, other beams") {
+  const size_t V = 40;
+  auto model = toy_model(V, 7, 0.0, {2}, 0.9);
+  auto c = base(2, 4, V);
+  c.do_sample = true;
+  c.seed = 77;
+  BeamSearch s1, s2;
+  Run a = run_searcher(s1, c, model), b = run_searcher(s2, c, model);
+  CHECK(a.tokens == b.tokens);
+  CHECK(a.parents == b.parents);
+  CHECK(a.scores == b.scores);  // bit for bit
+  Run again = run_searcher(s1, c, model);  // reset() starts the same draws again
+  CHECK(again.tokens == a.tokens);
+  size_t differ = 0;
+  for (uint64_t seed = 78; seed < 88; ++seed) {
+    c.seed = seed;
+    Run o = run_searcher(s2, c, model);
+    differ += o.tokens != a.tokens;
+  }
+  CHECK(differ >= 9);
+  // Plain beam search is the top K; sampling at a low temperature mostly follows it, not exactly.
+  auto greedy = base(2, 4, V);
+  Run g = run_searcher(s1, greedy, model);
+  CHECK(g.tokens != a.tokens);
+}
+
 TEST_CASE("beam search reference: numBeams 1 is greedy") {
   const size_t V = 30;
   for (uint64_t seed = 1; seed <= 20; ++seed) {
@@ -299,6 +409,25 @@ TEST_CASE("beam search: bad input is a named error and the searcher still works"
   bad = c;
   bad.prompts = {{1}};
   CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kPrompts));
+  bad = c;
+  bad.do_sample = true;
+  bad.num_beams = 1, bad.num_return_sequences = 1;
+  CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kDoSample));
+  for (double t : {0.0, -1.0, double(NAN), double(INFINITY)}) {
+    bad = c;
+    bad.do_sample = true;
+    bad.temperature = t;
+    CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kTemperature));
+  }
+  for (double p : {-0.1, 1.5, double(NAN)}) {
+    bad = c;
+    bad.do_sample = true;
+    bad.top_p = p;
+    CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kTopP));
+    bad.top_p = 1;
+    bad.min_p = p;
+    CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kMinP));
+  }
 
   REQUIRE(s.reset(c).ok());
   const size_t n = 6;
