@@ -108,6 +108,11 @@ const CALLS = {
   scoreTokens: (lk, o) => lk.scoreTokens(x6, [1, 2], o),
   compareContinuations: (lk, o) => lk.compareContinuations([{ logits: x6, tokens: [1, 2] }], o),
   speculativeVerify: (lk, o) => lk.speculativeVerify(a.softmax(x6), new Float32Array(0), new Int32Array(0), o),
+  beamSearch: (lk, o) => lk.beamSearch({ vocabSize: 6, ...o }).dispose(),
+  'BeamSearch.step': (lk, o) => {
+    const bs = lk.beamSearch({ vocabSize: 6 });
+    try { bs.step(x6, o); } finally { bs.dispose(); }
+  },
 };
 
 test('every options object rejects an unknown key by name, with the closest known one', () => {
