@@ -12,7 +12,8 @@ using lk_bind::report;
 namespace {
 // Order of the float64 parameters and of the int32 lists (src/js/beam.js).
 enum Param { kBatch, kNumBeams, kVocab, kMaxNew, kMinNew, kNumReturn, kLengthPenalty, kEarlyStopping,
-             kRepetitionPenalty, kNoRepeatNgram, kPad, kDoSample, kTemperature, kTopK, kTopP, kMinP, kParamCount };
+             kRepetitionPenalty, kNoRepeatNgram, kPad, kDoSample, kTemperature, kTopK, kTopP, kMinP, kNumBeamGroups,
+             kDiversityPenalty, kParamCount };
 // kSeed: seed lo, seed hi, stream lo, stream hi (uint32 words).
 enum List { kEos, kSuppress, kBeginSuppress, kBadWords, kBadWordsOffsets, kBiasTokens, kPrompts, kPromptOffsets,
             kSeed, kListCount };
@@ -38,6 +39,8 @@ class BeamBinding {
     c.top_k = size_t(p[kTopK]);
     c.top_p = p[kTopP];
     c.min_p = p[kMinP];
+    c.num_beam_groups = size_t(p[kNumBeamGroups]);
+    c.diversity_penalty = p[kDiversityPenalty];
     std::vector<int32_t> list[kListCount];
     const int32_t* q = ptr<int32_t>(lists);
     for (auto& l : list) {

@@ -12,7 +12,7 @@ const SLOT = SLOTS.beam;
 const KEYS = optionKeys('beamSearch', ['vocabSize', 'numBeams', 'batchSize', 'maxNewTokens', 'minNewTokens',
   'numReturnSequences', 'lengthPenalty', 'earlyStopping', 'eosTokenId', 'padTokenId', 'repetitionPenalty',
   'noRepeatNgramSize', 'badWords', 'suppressTokens', 'beginSuppressTokens', 'logitBias', 'prompts',
-  'doSample', 'seed', 'stream', 'temperature', 'topK', 'topP', 'minP']);
+  'doSample', 'seed', 'stream', 'temperature', 'topK', 'topP', 'minP', 'numBeamGroups', 'diversityPenalty']);
 // Options that only beam sampling reads (HF ignores its warpers without do_sample).
 const SAMPLING = ['seed', 'stream', 'temperature', 'topK', 'topP', 'minP'];
 const STEP_KEYS = optionKeys('BeamSearch.step', ['bitmask']);
@@ -26,7 +26,9 @@ const ARG_RULES = ['options.batchSize must be >= 1', 'options.numBeams must be >
   'options.prompts must hold one token list per prompt (batchSize)',
   'step(): the search is done (done was true); call finalize(), or reset() to search again',
   'options.doSample needs numBeams >= 2 (one beam: lk.sampler)',
-  'options.temperature must be finite and > 0', 'options.topP must be in [0, 1]', 'options.minP must be in [0, 1]'];
+  'options.temperature must be finite and > 0', 'options.topP must be in [0, 1]', 'options.minP must be in [0, 1]',
+  'options.numBeamGroups must be >= 1 and divide numBeams',
+  'options.diversityPenalty must be finite and > 0 with numBeamGroups > 1 (and no doSample), 0 without'];
 const STATUS = { nan: 1, badShape: 3, badArgument: 6, badBias: 10, badMaskToken: 11, bitmaskTooShort: 12, badHistoryToken: 13 };
 
 function int(name, v, def, min, max = 2 ** 31 - 1) {
@@ -96,6 +98,7 @@ export class BeamSearch {
     const sampling = [+doSample, num('temperature', 1), int('options.topK', o.topK, 0, 0), num('topP', 1), num('minP', 0)];
     const words = (key) => { const x = BigInt(u64String(`options.${key}`, o[key] ?? 0)); return [Number(x & 0xffffffffn), Number(x >> 32n)]; };
     const seedWords = [...words('seed'), ...words('stream')];
+    const groups = [int('options.numBeamGroups', o.numBeamGroups, 1, 1), num('diversityPenalty', 0)];
     const k = Math.max(2, 1 + eos.length) * numBeams;
     if (numBeams * vocab < k) throw new RangeError(`options.vocabSize (${vocab}) is too small: numBeams · vocabSize must be >= max(2, 1 + number of EOS ids) · numBeams = ${k}`);
 
@@ -105,7 +108,7 @@ export class BeamSearch {
     this.#batch = batch;
     this.#o = o;
     const params = new Float64Array([batch, numBeams, vocab, maxNew, minNew, nrs, lp, es === 'never' ? 2 : es ? 1 : 0, rp, ngram, pad,
-      ...sampling]);
+      ...sampling, ...groups]);
     const lists = [eos, suppress, begin, badWords, badOffsets, Int32Array.from(bias, (e) => e[0]), prompts[0], prompts[1],
       new Int32Array(seedWords)];
     const packed = new Int32Array(lists.reduce((n, l) => n + 1 + l.length, 0));

@@ -198,6 +198,33 @@ test('beamSearch doSample: bad options are named errors', () => {
   bs.dispose();
 });
 
+test('beamSearch numBeamGroups: HF group-beam-search recipe reference (tokens exact, scores within 2^-18)', () => {
+  const V = 48, model = toyModel(V, 5);
+  const base = { vocabSize: V, numBeams: 4, batchSize: 2, maxNewTokens: 8, eosTokenId: 2, numReturnSequences: 3, numBeamGroups: 2, diversityPenalty: 1.5 };
+  compare(base, model);
+  compare({ ...base, numBeamGroups: 4, diversityPenalty: 0.5 }, model);
+  compare({ ...base, numBeams: 6, numBeamGroups: 3, diversityPenalty: 4 }, model);
+  for (const earlyStopping of [true, 'never']) compare({ ...base, earlyStopping, lengthPenalty: 0.5 }, model);
+  compare({ ...base, eosTokenId: [2, 7, 9], padTokenId: 0 }, toyModel(V, 9, { ramp: 1.3 }));
+  compare({ ...base, prompts: [[1, 3, 3], [4]], repetitionPenalty: 1.4, noRepeatNgramSize: 2, minNewTokens: 2 }, model);
+  compare({ ...base, diversityPenalty: 1 }, toyModel(V, 3, { grid: true }));
+  // The penalty matters: without it (a negligible one) both groups are the same beams.
+  const same = drive(lk, { ...base, batchSize: 1, diversityPenalty: 1e-300 }, model).steps;
+  same.forEach((s) => assert.deepEqual([...s.tokens.slice(0, 2)], [...s.tokens.slice(2)]));
+  const diverse = drive(lk, { ...base, batchSize: 1, diversityPenalty: 4 }, model).steps;
+  assert.ok(!diverse[0].tokens.slice(2).some((t) => diverse[0].tokens.slice(0, 2).includes(t)), 'group 1 avoids group 0 tokens');
+  // numBeamGroups 1 is plain beam search.
+  const plain = { vocabSize: V, numBeams: 4, maxNewTokens: 8, eosTokenId: 2 };
+  assert.deepEqual(drive(lk, { ...plain, numBeamGroups: 1 }, model).result, drive(lk, plain, model).result);
+  // Named errors.
+  assert.throws(() => lk.beamSearch({ ...base, numBeamGroups: 3 }), { name: 'RangeError', message: /options\.numBeamGroups must be >= 1 and divide numBeams/ });
+  assert.throws(() => lk.beamSearch({ ...base, diversityPenalty: 0 }), { name: 'RangeError', message: /options\.diversityPenalty must be finite and > 0 with numBeamGroups > 1/ });
+  assert.throws(() => lk.beamSearch({ ...base, diversityPenalty: NaN }), { name: 'RangeError', message: /options\.diversityPenalty/ });
+  assert.throws(() => lk.beamSearch({ ...plain, diversityPenalty: 1 }), { name: 'RangeError', message: /options\.diversityPenalty/ });
+  assert.throws(() => lk.beamSearch({ ...base, doSample: true }), { name: 'RangeError', message: /options\.diversityPenalty .*no doSample/ });
+  assert.throws(() => lk.beamSearch({ ...base, numBeamGroups: '2' }), { name: 'TypeError', message: /options\.numBeamGroups/ });
+});
+
 test('beamSearch: bad input is a named error, and the searcher still works', async () => {
   const V = 20, model = toyModel(V, 8);
   const o = { vocabSize: V, numBeams: 3, batchSize: 2, maxNewTokens: 6, eosTokenId: 2, numReturnSequences: 2 };

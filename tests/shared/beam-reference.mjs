@@ -60,9 +60,31 @@ export function drawCandidates(acc, K, seed, stream, counter) {
   return argsortDesc(key).slice(0, K);
 }
 
+// HF's processors (utils.py _get_logits_processor order) on one row of log-probabilities, in place.
+function process(l, o, b, gen, cur, eos, mask) {
+  const V = l.length;
+  const hist = [...(o.prompts?.[b] ?? []), ...gen];
+  for (const [t, v] of Object.entries(o.logitBias ?? {})) l[t] += v;
+  if ((o.repetitionPenalty ?? 1) !== 1) for (const t of new Set(hist)) l[t] = l[t] < 0 ? l[t] * o.repetitionPenalty : l[t] / o.repetitionPenalty;
+  const n = o.noRepeatNgramSize ?? 0;
+  if (n > 0 && hist.length + 1 >= n) {
+    const pre = hist.slice(hist.length - (n - 1)).join();
+    for (let i = 0; i + n <= hist.length; i++) if (hist.slice(i, i + n - 1).join() === pre) l[hist[i + n - 1]] = -Infinity;
+  }
+  for (const w of o.badWords ?? []) {
+    const pre = w.slice(0, -1);
+    if (pre.length <= hist.length && hist.slice(hist.length - pre.length).join() === pre.join()) l[w[w.length - 1]] = -Infinity;
+  }
+  if (cur < (o.minNewTokens ?? 0)) for (const t of eos) l[t] = -Infinity;
+  for (const t of o.suppressTokens ?? []) l[t] = -Infinity;
+  if (cur === 0) for (const t of o.beginSuppressTokens ?? []) l[t] = -Infinity;
+  if (mask) { const m = mask(b, gen); for (let t = 0; t < V; t++) if (!((m[t >> 5] >>> (t & 31)) & 1)) l[t] = -Infinity; }
+}
+
 // HF's _beam_search in float64: per step the parents, tokens and running scores
 // of the next rows, and per prompt the finished hypotheses, best first.
 export function reference(o, model, mask) {
+  if ((o.numBeamGroups ?? 1) > 1) return groupReference(o, model, mask);
   const B = o.batchSize ?? 1, nb = o.numBeams ?? 1, V = o.vocabSize, maxNew = o.maxNewTokens ?? 20;
   const eos = o.eosTokenId === undefined ? [] : [o.eosTokenId].flat();
   const lp = o.lengthPenalty ?? 1, es = o.earlyStopping ?? false, nrs = o.numReturnSequences ?? 1;
@@ -83,22 +105,7 @@ export function reference(o, model, mask) {
       const acc = [];
       for (let j = 0; j < nb; j++) {
         const l = logSoftmax(model(b, run[b][j]));
-        const hist = [...(o.prompts?.[b] ?? []), ...run[b][j]];
-        for (const [t, v] of Object.entries(o.logitBias ?? {})) l[t] += v;
-        if ((o.repetitionPenalty ?? 1) !== 1) for (const t of new Set(hist)) l[t] = l[t] < 0 ? l[t] * o.repetitionPenalty : l[t] / o.repetitionPenalty;
-        const n = o.noRepeatNgramSize ?? 0;
-        if (n > 0 && hist.length + 1 >= n) {
-          const pre = hist.slice(hist.length - (n - 1)).join();
-          for (let i = 0; i + n <= hist.length; i++) if (hist.slice(i, i + n - 1).join() === pre) l[hist[i + n - 1]] = -Infinity;
-        }
-        for (const w of o.badWords ?? []) {
-          const pre = w.slice(0, -1);
-          if (pre.length <= hist.length && hist.slice(hist.length - pre.length).join() === pre.join()) l[w[w.length - 1]] = -Infinity;
-        }
-        if (cur < (o.minNewTokens ?? 0)) for (const t of eos) l[t] = -Infinity;
-        for (const t of o.suppressTokens ?? []) l[t] = -Infinity;
-        if (cur === 0) for (const t of o.beginSuppressTokens ?? []) l[t] = -Infinity;
-        if (mask) { const m = mask(b, run[b][j]); for (let t = 0; t < V; t++) if (!((m[t >> 5] >>> (t & 31)) & 1)) l[t] = -Infinity; }
+        process(l, o, b, run[b][j], cur, eos, mask);
         if (o.doSample) warp(l, o, Math.max(2, 1 + eos.length));
         for (let v = 0; v < V; v++) acc.push(l[v] + runScore[b][j]);
       }
@@ -148,4 +155,84 @@ export function reference(o, model, mask) {
   }
   const hyps = fin.map((f, b) => f.slice(0, nrs).map((tokens, i) => ({ tokens, score: finScore[b][i], logprob: finLp[b][i], done: finDone[b][i] })).filter((h) => h.done));
   return { steps, hyps };
+}
+
+// HF's diverse (group) beam search: the group-beam-search recipe (_group_beam_search,
+// HammingDiversityLogitsProcessor) with BeamSearchScorer / BeamHypotheses
+// (generation/beam_search.py), in float64; the same output shape as reference().
+function groupReference(o, model, mask) {
+  const B = o.batchSize ?? 1, nb = o.numBeams, V = o.vocabSize, maxNew = o.maxNewTokens ?? 20, G = o.numBeamGroups, gs = nb / G;
+  const eos = o.eosTokenId === undefined ? [] : [o.eosTokenId].flat();
+  const lp = o.lengthPenalty ?? 1, es = o.earlyStopping ?? false, nrs = o.numReturnSequences ?? 1;
+  const K = Math.max(2, 1 + eos.length) * gs, pad = o.padTokenId ?? (eos.length ? eos[0] : -1);
+  let ids = Array.from({ length: B * nb }, () => []);
+  let beamScores = Array.from({ length: B * nb }, (_, r) => (r % gs === 0 ? 0 : -1e9));
+  const hyps = Array.from({ length: B * G }, () => ({ beams: [], worst: 1e9 }));
+  const done = new Array(B * G).fill(false);
+  const add = (h, tokens, sum, len) => {  // BeamHypotheses.add
+    const score = sum / len ** lp;
+    if (h.beams.length < gs || score > h.worst) {
+      h.beams.push({ tokens, score, logprob: sum });
+      if (h.beams.length > gs) {
+        const sorted = h.beams.map((x, i) => [x.score, i]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+        h.beams.splice(sorted[0][1], 1);
+        h.worst = sorted[1][0];
+      } else h.worst = Math.min(score, h.worst);
+    }
+  };
+  const steps = [];
+  let cur = 0;
+  for (;;) {
+    const current = new Array(B * nb).fill(0), reorder = new Array(B * nb).fill(0), nextIds = ids.slice();
+    for (let g = 0; g < G; g++) {
+      for (let b = 0; b < B; b++) {
+        const bg = b * G + g, r0 = b * nb + g * gs, acc = [];
+        for (let j = 0; j < gs; j++) {
+          const l = logSoftmax(model(b, ids[r0 + j]));
+          process(l, o, b, ids[r0 + j], cur, eos, mask);
+          const freq = new Map();  // HammingDiversityLogitsProcessor: bincount of the earlier groups' tokens
+          for (let i = b * nb; i < b * nb + g * gs; i++) freq.set(current[i], (freq.get(current[i]) ?? 0) + 1);
+          for (const [t, count] of freq) l[t] -= o.diversityPenalty * count;
+          for (let v = 0; v < V; v++) acc.push(l[v] + beamScores[r0 + j]);
+        }
+        const top = argsortDesc(acc).slice(0, K);
+        if (done[bg]) {
+          for (let i = 0; i < gs; i++) beamScores[r0 + i] = 0, current[r0 + i] = pad, reorder[r0 + i] = g * gs, nextIds[r0 + i] = [...ids[g * gs], pad];
+          continue;
+        }
+        let filled = 0;
+        const scores = [];
+        for (let rank = 0; rank < K && filled < gs; rank++) {
+          const row = r0 + Math.floor(top[rank] / V), tok = top[rank] % V, seq = [...ids[row], tok];
+          if (eos.includes(tok)) {
+            if (rank < gs) add(hyps[bg], seq, acc[top[rank]], cur + 1);
+            continue;
+          }
+          scores.push(acc[top[rank]]), current[r0 + filled] = tok, reorder[r0 + filled] = row, nextIds[r0 + filled] = seq;
+          filled++;
+        }
+        scores.forEach((x, i) => { beamScores[r0 + i] = x; });
+        if (hyps[bg].beams.length >= gs) {  // BeamHypotheses.is_done
+          const n = es === 'never' && lp > 0 ? maxNew : cur + 1;
+          done[bg] = done[bg] || es === true || hyps[bg].worst >= acc[top[0]] / n ** lp;
+        }
+      }
+    }
+    ids = nextIds;
+    cur++;
+    steps.push({ parents: reorder, tokens: current, scores: beamScores.slice() });
+    if (done.every(Boolean) || cur >= maxNew) break;
+  }
+  const out = [];
+  for (let b = 0; b < B; b++) {
+    const all = [];
+    for (let g = 0; g < G; g++) {
+      const h = { beams: hyps[b * G + g].beams.slice(), worst: hyps[b * G + g].worst };
+      if (!done[b * G + g]) for (let i = 0; i < gs; i++) add(h, ids[b * nb + g * gs + i], beamScores[b * nb + g * gs + i], cur);
+      all.push(...h.beams);
+    }
+    const sorted = all.map((x, i) => [x, i]).sort((x, y) => x[0].score - y[0].score || x[1] - y[1]).map((x) => x[0]);
+    out.push(sorted.reverse().slice(0, nrs));
+  }
+  return { steps, hyps: out };
 }

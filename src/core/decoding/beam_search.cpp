@@ -13,7 +13,7 @@ namespace lk {
 namespace {
 constexpr double kNegInf = -__builtin_inf();
 constexpr double kBig = 1.0e9;  // HF's sentinel: -1e9 marks "not this one"
-constexpr uint8_t kTouched = 1, kPenalised = 2;
+constexpr uint8_t kTouched = 1, kPenalised = 2, kHamming = 4;
 
 Status bad(BeamArg a) { return Status::Error(StatusCode::kBadArgument, size_t(a)); }
 
@@ -22,6 +22,30 @@ double len_pow(size_t n, double lp) {
   if (lp == 0.0) return 1.0;
   if (lp == 1.0) return double(n);
   return dexp(lp * dlog(double(n)));
+}
+
+// BeamHypotheses.add on one group's list, kept in HF's list order as ids,
+// scores and sums of its n <= cap entries: a new entry goes in while the list
+// is short or when it beats the worst; over cap, the worst (the first of equal
+// ones) leaves and worst becomes the smallest kept score. The new entry is
+// stored with id new_id, or with the leaver's id when `reuse` (its slot is
+// free). Returns the stored id, or -1 when the entry is not kept.
+int64_t group_hyp_add(uint32_t* id, double* score, double* sum, size_t& n, double& worst, size_t cap, double s,
+                      double total, uint32_t new_id, bool reuse) {
+  const bool full = n >= cap;
+  if (full && !(s > worst)) return -1;
+  if (full) {  // the leaver is an old entry (s > worst, its score)
+    size_t lo = 0;
+    for (size_t i = 1; i < n; ++i)
+      if (score[i] < score[lo]) lo = i;
+    if (reuse) new_id = id[lo];
+    for (size_t i = lo; i + 1 < n; ++i) id[i] = id[i + 1], score[i] = score[i + 1], sum[i] = sum[i + 1];
+    --n;
+  }
+  id[n] = new_id, score[n] = s, sum[n] = total;
+  ++n;
+  worst = full ? *std::min_element(score, score + n) : std::min(s, worst);
+  return new_id;
 }
 
 bool in_vocab(int32_t t, size_t v) { return t >= 0 && size_t(t) < v; }
@@ -49,6 +73,10 @@ Status validate(const BeamSearchConfig& c) {
     return bad(BeamArg::kRepetitionPenalty);
   if (c.pad_token != -1 && !in_vocab(c.pad_token, c.vocab)) return bad(BeamArg::kPadTokenId);
   if (!c.prompts.empty() && c.prompts.size() != c.batch) return bad(BeamArg::kPrompts);
+  if (c.num_beam_groups < 1 || c.num_beams % c.num_beam_groups != 0) return bad(BeamArg::kNumBeamGroups);
+  if (c.num_beam_groups > 1 ? !(c.diversity_penalty > 0.0) || c.diversity_penalty - c.diversity_penalty != 0.0 || c.do_sample
+                            : c.diversity_penalty != 0.0)
+    return bad(BeamArg::kDiversityPenalty);
   if (c.do_sample) {
     if (c.num_beams < 2) return bad(BeamArg::kDoSample);
     if (!(c.temperature > 0.0) || c.temperature - c.temperature != 0.0) return bad(BeamArg::kTemperature);
@@ -87,6 +115,7 @@ double BeamSearch::RowLogp::operator()(float z) const {
 }
 
 int32_t BeamSearch::fill_token() const {
+  if (cfg_.num_beam_groups > 1) return group_pad();
   if (cfg_.eos.empty()) return -1;
   return cfg_.pad_token > 0 ? cfg_.pad_token : cfg_.eos[0];
 }
@@ -101,7 +130,14 @@ Status BeamSearch::reset(const BeamSearchConfig& cfg) {
   done_ = false;
   running_.assign(n, {});
   running_score_.assign(n, -kBig);
-  for (size_t b = 0; b < cfg_.batch; ++b) running_score_[b * cfg_.num_beams] = 0.0;
+  // Score 0 for the first beam (of each group: HF's beam_scores[:, ::gs] = 0).
+  for (size_t r = 0; r < n; r += cfg_.num_beams / cfg_.num_beam_groups) running_score_[r] = 0.0;
+  gcount_.assign(cfg_.batch * cfg_.num_beam_groups, 0);
+  gworst_.assign(cfg_.batch * cfg_.num_beam_groups, kBig);
+  gdone_.assign(cfg_.batch * cfg_.num_beam_groups, 0);
+  gid_.assign(n, 0);
+  gscore_.assign(n, 0.0);
+  gsum_.assign(n, 0.0);
   parents_.assign(n, 0);
   for (size_t r = 0; r < n; ++r) parents_[r] = int32_t(r);
   tokens_.assign(n, -1);
@@ -194,6 +230,131 @@ void BeamSearch::process_row(const float* z, const RowLogp& lp, const std::vecto
     for (int32_t t : cfg_.begin_suppress_tokens) mask(t, z, lp);
 }
 
+// The k best candidates (running score + processed log-probability) of rows
+// r0 .. r0 + count - 1, best first, ties by the lower flat index (row - r0)·V +
+// token, into cands_[0..k). ham: tokens chosen this step by earlier groups
+// (HF's HammingDiversityLogitsProcessor, after the other processors:
+// -diversityPenalty · their count).
+void BeamSearch::gather_top(size_t r0, size_t count, size_t k, const float* logits, const uint32_t* bitmask,
+                            size_t bitmask_words, const int32_t* ham, size_t ham_n) {
+  const size_t v = cfg_.vocab;
+  cands_.clear();
+  for (size_t j = 0; j < count; ++j) {
+    const size_t r = r0 + j;
+    const float* z = logits + r * v;
+    const float* src = z;
+    if (bitmask) {
+      std::memcpy(masked_.data(), z, v * sizeof(float));
+      active_kernels().apply_bitmask(masked_.data(), v, bitmask + r * bitmask_words);
+      src = masked_.data();
+    }
+    beam_history(r, hist_);
+    process_row(z, norm_[r], hist_);
+    for (size_t i = 0; i < ham_n; ++i) {
+      const int32_t t = ham[i];
+      touch(t, z, norm_[r]);
+      if (mark_[size_t(t)] & kHamming) continue;
+      mark_[size_t(t)] |= kHamming;
+      val_[size_t(t)] -= cfg_.diversity_penalty * double(std::count(ham, ham + ham_n, t));
+    }
+    // Processed values of the touched tokens (HF's processor order).
+    for (int32_t t : touched_) {
+      double x = val_[size_t(t)];
+      if (bitmask && !((bitmask[r * bitmask_words + size_t(t) / 32] >> (size_t(t) % 32)) & 1u)) x = kNegInf;
+      cands_.push_back({running_score_[r] + x, uint32_t(j * v + size_t(t))});
+    }
+    // Untouched: log p = z - c, in the logits' own order.
+    const size_t m = std::min(v, k + touched_.size());
+    const size_t got = top_k_positions(src, v, m, pos_.data(), keys_.data(), sample_, selector_);
+    for (size_t i = 0; i < got; ++i) {
+      const uint32_t t = pos_[i];
+      if (mark_[t]) continue;
+      cands_.push_back({running_score_[r] + norm_[r](src[t]), uint32_t(j * v + t)});
+    }
+    for (int32_t t : touched_) mark_[size_t(t)] = 0;
+    touched_.clear();
+  }
+  // The k best: score descending, then lower flat index.
+  const size_t nc = cands_.size();
+  key_.resize(std::max(nc, key_.size()));
+  flat_.resize(nc);
+  order_.resize(nc);
+  for (size_t i = 0; i < nc; ++i) key_[i] = cands_[i].score, flat_[i] = cands_[i].flat, order_[i] = uint32_t(i);
+  rank_first(order_, k, Rank{key_.data(), flat_.data()});
+  for (size_t i = 0; i < k; ++i) cands_[i] = {key_[order_[i]], flat_[order_[i]]};
+}
+
+// Diverse (group) beam search: HF's group-beam-search recipe (the
+// _group_beam_search of utils.py before v4.50, BeamSearchScorer with groups in
+// beam_search.py; beam_search.h). Groups in order; group g of prompt b keeps
+// gs = numBeams / G beams and its own gs finished hypotheses.
+void BeamSearch::step_groups(const float* logits, const uint32_t* bitmask, size_t bitmask_words) {
+  const size_t nb = cfg_.num_beams, v = cfg_.vocab, G = cfg_.num_beam_groups, gs = nb / G;
+  const size_t kg = std::max<size_t>(2, 1 + cfg_.eos.size()) * gs, gen_len = steps_ + 1;
+  const int32_t pad = group_pad();
+  for (size_t b = 0; b < cfg_.batch; ++b) {
+    for (size_t g = 0; g < G; ++g) {
+      const size_t bg = b * G + g, r0 = b * nb + g * gs;
+      if (gdone_[bg]) {  // HF pads a finished group: token pad, score 0, reorder index g·gs (prompt 0's row)
+        for (size_t i = 0; i < gs; ++i) {
+          next_parents_[r0 + i] = int32_t(g * gs);
+          next_tokens_[r0 + i] = pad;
+          next_scores_[r0 + i] = 0;
+          next_running_[r0 + i] = running_[g * gs];
+          next_running_[r0 + i].push_back(pad);
+        }
+        continue;
+      }
+      gather_top(r0, gs, kg, logits, bitmask, bitmask_words, next_tokens_.data() + b * nb, g * gs);
+      size_t filled = 0;
+      for (size_t i = 0; i < kg && filled < gs; ++i) {
+        const Cand& c = cands_[i];
+        const size_t parent = r0 + c.flat / v;
+        const int32_t tok = int32_t(c.flat % v);
+        hist_ = running_[parent];
+        hist_.push_back(tok);
+        if (std::find(cfg_.eos.begin(), cfg_.eos.end(), tok) != cfg_.eos.end()) {
+          if (i < gs) {  // only EOS among the gs best
+            const size_t base = b * nb + g * gs;
+            const int64_t slot = group_hyp_add(gid_.data() + base, gscore_.data() + base, gsum_.data() + base,
+                                               gcount_[bg], gworst_[bg], gs, c.score / len_pow(gen_len, cfg_.length_penalty),
+                                               c.score, uint32_t(gcount_[bg]), true);
+            if (slot >= 0) fin_tokens_[base + size_t(slot)] = hist_;
+          }
+          continue;
+        }
+        const size_t row = r0 + filled++;
+        next_parents_[row] = int32_t(parent);
+        next_tokens_[row] = tok;
+        next_scores_[row] = c.score;
+        next_running_[row].swap(hist_);
+      }
+      // BeamHypotheses.is_done with the best candidate's score.
+      if (gcount_[bg] >= gs) {
+        const EarlyStopping es = cfg_.early_stopping;
+        const size_t n = es == EarlyStopping::kNever && cfg_.length_penalty > 0.0 ? cfg_.max_new_tokens : gen_len;
+        gdone_[bg] = es == EarlyStopping::kTrue || gworst_[bg] >= cands_[0].score / len_pow(n, cfg_.length_penalty);
+      }
+    }
+  }
+  running_.swap(next_running_);
+  parents_.swap(next_parents_);
+  tokens_.swap(next_tokens_);
+  running_score_.swap(next_scores_);
+  ++steps_;
+  bool all = true;
+  for (size_t b = 0; b < cfg_.batch; ++b) {
+    prompt_done_[b] = 1;
+    for (size_t g = 0; g < G; ++g) prompt_done_[b] &= gdone_[b * G + g];
+    all = all && prompt_done_[b];
+  }
+  done_ = all || steps_ >= cfg_.max_new_tokens;
+}
+
+int32_t BeamSearch::group_pad() const {
+  return cfg_.pad_token >= 0 ? cfg_.pad_token : cfg_.eos.empty() ? -1 : cfg_.eos[0];
+}
+
 // Beam sampling: prompt b's K candidates in draw order (HF _get_top_k_continuations
 // with do_sample: multinomial over softmax(running + warped log-probabilities)).
 void BeamSearch::sample_candidates(size_t b, const float* logits, const uint32_t* bitmask, size_t bitmask_words) {
@@ -248,6 +409,10 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
     }
   }
 
+  if (cfg_.num_beam_groups > 1) {
+    step_groups(logits, bitmask, bitmask_words);
+    return Status::Ok();
+  }
   const size_t gen_len = steps_ + 1;  // generated tokens after this step
   const double lenpen = len_pow(gen_len, cfg_.length_penalty);
   const bool es_true = cfg_.early_stopping == EarlyStopping::kTrue;
@@ -267,43 +432,7 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
     if (cfg_.do_sample) {
       sample_candidates(b, logits, bitmask, bitmask_words);
     } else {
-      cands_.clear();
-      for (size_t j = 0; j < nb; ++j) {
-        const size_t r = b * nb + j;
-        const float* z = logits + r * v;
-        const float* src = z;
-        if (bitmask) {
-          std::memcpy(masked_.data(), z, v * sizeof(float));
-          active_kernels().apply_bitmask(masked_.data(), v, bitmask + r * bitmask_words);
-          src = masked_.data();
-        }
-        beam_history(r, hist_);
-        process_row(z, norm[r], hist_);
-        // Processed values of the touched tokens (HF's processor order).
-        for (int32_t t : touched_) {
-          double x = val_[size_t(t)];
-          if (bitmask && !((bitmask[r * bitmask_words + size_t(t) / 32] >> (size_t(t) % 32)) & 1u)) x = kNegInf;
-          cands_.push_back({running_score_[r] + x, uint32_t(j * v + size_t(t))});
-        }
-        // Untouched: log p = z - c, in the logits' own order.
-        const size_t m = std::min(v, k_ + touched_.size());
-        const size_t got = top_k_positions(src, v, m, pos_.data(), keys_.data(), sample_, selector_);
-        for (size_t i = 0; i < got; ++i) {
-          const uint32_t t = pos_[i];
-          if (mark_[t]) continue;
-          cands_.push_back({running_score_[r] + norm[r](src[t]), uint32_t(j * v + t)});
-        }
-        for (int32_t t : touched_) mark_[size_t(t)] = 0;
-        touched_.clear();
-      }
-      // The K best of the prompt: score descending, then lower flat index.
-      const size_t nc = cands_.size();
-      key.resize(std::max(nc, nb + k_));
-      flat_.resize(nc);
-      order.resize(nc);
-      for (size_t i = 0; i < nc; ++i) key[i] = cands_[i].score, flat_[i] = cands_[i].flat, order[i] = uint32_t(i);
-      rank_first(order, k_, Rank{key.data(), flat_.data()});
-      for (size_t i = 0; i < k_; ++i) cands_[i] = {key[order[i]], flat_[order[i]]};
+      gather_top(b * nb, nb, k_, logits, bitmask, bitmask_words, nullptr, 0);
     }
     for (size_t i = 0; i < k_; ++i) {
       const int32_t tok = int32_t(cands_[i].flat % v);
@@ -396,6 +525,40 @@ Status BeamSearch::step(const float* logits, size_t rows_in, const uint32_t* bit
 
 std::vector<BeamHypothesis> BeamSearch::finalize(size_t b) const {
   std::vector<BeamHypothesis> out;
+  if (cfg_.num_beam_groups > 1) {
+    // BeamSearchScorer.finalize: the open groups' beams join their lists
+    // (ids >= gs: running row gs + i), then every list of the prompt in
+    // order, best first (Python's stable sort popped from the end: of equal
+    // scores the later entry first).
+    const size_t G = cfg_.num_beam_groups, nb = cfg_.num_beams, gs = nb / G;
+    std::vector<uint32_t> id(nb), src(nb);
+    std::vector<double> score(nb), sum(nb);
+    size_t total = 0;
+    for (size_t g = 0; g < G; ++g) {
+      const size_t bg = b * G + g, base = b * nb + g * gs;
+      size_t n = gcount_[bg];
+      double worst = gworst_[bg];
+      std::copy(gid_.begin() + std::ptrdiff_t(base), gid_.begin() + std::ptrdiff_t(base + n), id.begin() + std::ptrdiff_t(total));
+      std::copy(gscore_.begin() + std::ptrdiff_t(base), gscore_.begin() + std::ptrdiff_t(base + n), score.begin() + std::ptrdiff_t(total));
+      std::copy(gsum_.begin() + std::ptrdiff_t(base), gsum_.begin() + std::ptrdiff_t(base + n), sum.begin() + std::ptrdiff_t(total));
+      if (!gdone_[bg])
+        for (size_t i = 0; i < gs; ++i)
+          group_hyp_add(id.data() + total, score.data() + total, sum.data() + total, n, worst, gs,
+                        running_score_[base + i] / len_pow(steps_, cfg_.length_penalty), running_score_[base + i],
+                        uint32_t(gs + i), false);
+      for (size_t i = 0; i < n; ++i) src[total + i] = uint32_t(base) + id[total + i];  // base + slot, or base + gs + row
+      total += n;
+    }
+    // Python's stable sort popped from the end: score descending, the later entry first.
+    std::vector<uint32_t> order(total), later(total);
+    for (size_t i = 0; i < total; ++i) order[i] = uint32_t(i), later[i] = uint32_t(total - i);
+    rank_first(order, cfg_.num_return_sequences, Rank{score.data(), later.data()});
+    for (size_t k = 0; k < std::min(total, cfg_.num_return_sequences); ++k) {
+      const size_t at = order[k];
+      out.push_back({id[at] < gs ? fin_tokens_[src[at]] : running_[src[at] - gs], score[at], sum[at]});
+    }
+    return out;
+  }
   for (size_t i = 0; i < cfg_.num_return_sequences; ++i) {
     const size_t s = b * cfg_.num_beams + i;
     if (!fin_done_[s]) continue;

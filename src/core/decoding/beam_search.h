@@ -86,6 +86,8 @@ enum class BeamArg : size_t {
   kTemperature = 14,        // finite > 0
   kTopP = 15,               // [0, 1]
   kMinP = 16,               // [0, 1]
+  kNumBeamGroups = 17,      // >= 1, divides numBeams
+  kDiversityPenalty = 18,   // finite > 0 with groups (and no sampling), 0 without
 };
 
 struct BeamBias {
@@ -124,6 +126,12 @@ struct BeamSearchConfig {
   size_t top_k = 0;          // 0 = off
   double top_p = 1.0;        // [0, 1], 1 = off
   double min_p = 0.0;        // [0, 1], 0 = off
+  // Diverse (group) beam search (HF's group-beam-search recipe, below): G
+  // groups of numBeams / G beams, each step's groups in order, group g's
+  // log-probabilities lowered by diversity_penalty · (how many beams of
+  // groups < g of the prompt chose the token this step).
+  size_t num_beam_groups = 1;
+  double diversity_penalty = 0.0;
 };
 
 // One hypothesis of finalize().
@@ -178,6 +186,10 @@ class BeamSearch {
   void mask(int32_t t, const float* z, const RowLogp& lp);
   void process_row(const float* z, const RowLogp& lp, const std::vector<int32_t>& h);
   void sample_candidates(size_t b, const float* logits, const uint32_t* bitmask, size_t bitmask_words);
+  void gather_top(size_t r0, size_t count, size_t k, const float* logits, const uint32_t* bitmask,
+                  size_t bitmask_words, const int32_t* ham, size_t ham_n);
+  void step_groups(const float* logits, const uint32_t* bitmask, size_t bitmask_words);
+  int32_t group_pad() const;
 
   BeamSearchConfig cfg_;
   size_t k_ = 0;  // candidates kept per prompt
@@ -216,6 +228,13 @@ class BeamSearch {
   std::vector<double> acc_, weight_;
   std::vector<uint32_t> drawn_;
   BeamWarpScratch warp_;
+  // Group beam search: per prompt × group, its finished hypotheses (at most
+  // gs = numBeams / G, in HF's list order: the slot in fin_tokens_ of each, its
+  // score and sum, at b·numBeams + g·gs ...), their count, the worst score, done.
+  std::vector<uint32_t> gid_;
+  std::vector<double> gscore_, gsum_, gworst_;
+  std::vector<size_t> gcount_;
+  std::vector<uint8_t> gdone_;
 };
 
 }  // namespace lk

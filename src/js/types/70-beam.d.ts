@@ -51,6 +51,10 @@ export interface BeamSearchOptions {
   topP?: number;
   /** HF min_p with doSample, in [0, 1]; 0 = off. */
   minP?: number;
+  /** Diverse (group) beam search (HF num_beam_groups, its group-beam-search recipe): numBeams split into this many groups of numBeams / numBeamGroups beams; must divide numBeams. Default 1 (plain beam search). */
+  numBeamGroups?: number;
+  /** HF diversity_penalty: with numBeamGroups > 1, subtracted from a token's log-probability in a group once per beam of an earlier group that chose it this step; finite > 0 there, 0 (the default) without groups. */
+  diversityPenalty?: number;
 }
 
 export interface BeamStepOptions {

@@ -299,4 +299,121 @@ inline RefRun ref_beam_search(const lk::BeamSearchConfig& c, const ToyModel& mod
   return out;
 }
 
+// HF's diverse (group) beam search, written from the group-beam-search recipe
+// (_group_beam_search, HammingDiversityLogitsProcessor) and the BeamSearchScorer /
+// BeamHypotheses it uses (generation/beam_search.py), as plainly as possible:
+// Python lists for the hypotheses, dense rows, full stable sorts.
+struct RefHypList {  // BeamHypotheses
+  size_t cap;
+  double lp, worst = 1e9;
+  std::vector<RefHyp> beams;
+  void add(const std::vector<int32_t>& hyp, double sum, size_t len) {
+    const double score = sum / std::pow(double(len), lp);
+    if (beams.size() < cap || score > worst) {
+      beams.push_back({hyp, score, sum});
+      if (beams.size() > cap) {
+        std::vector<std::pair<double, size_t>> sorted;
+        for (size_t i = 0; i < beams.size(); ++i) sorted.push_back({beams[i].score, i});
+        std::sort(sorted.begin(), sorted.end());
+        beams.erase(beams.begin() + std::ptrdiff_t(sorted[0].second));
+        worst = sorted[1].first;
+      } else {
+        worst = std::min(score, worst);
+      }
+    }
+  }
+  bool is_done(double best_sum, size_t cur, const lk::BeamSearchConfig& c) const {
+    if (beams.size() < cap) return false;
+    if (c.early_stopping == lk::EarlyStopping::kTrue) return true;
+    const size_t n = c.early_stopping == lk::EarlyStopping::kNever && lp > 0.0 ? c.max_new_tokens : cur;
+    return worst >= best_sum / std::pow(double(n), lp);
+  }
+};
+
+inline RefRun ref_group_beam_search(const lk::BeamSearchConfig& c, const ToyModel& model, const ToyMask& mask = nullptr) {
+  const size_t B = c.batch, nb = c.num_beams, V = c.vocab, G = c.num_beam_groups, gs = nb / G;
+  const size_t K = std::max<size_t>(2, 1 + c.eos.size()) * gs;
+  const int32_t pad = c.pad_token >= 0 ? c.pad_token : c.eos.empty() ? -1 : c.eos[0];
+  std::vector<std::vector<int32_t>> ids(B * nb);  // generated tokens per row (input_ids without the prompt)
+  std::vector<double> beam_scores(B * nb, -1e9);
+  for (size_t r = 0; r < B * nb; r += gs) beam_scores[r] = 0;
+  std::vector<RefHypList> hyps(B * G, RefHypList{gs, c.length_penalty});
+  std::vector<char> done(B * G, 0);
+  RefRun out;
+  size_t cur = 0;
+  for (;;) {
+    std::vector<int32_t> current(B * nb, 0), reorder(B * nb, 0);
+    std::vector<std::vector<int32_t>> next_ids = ids;
+    for (size_t g = 0; g < G; ++g) {
+      for (size_t b = 0; b < B; ++b) {
+        const size_t bg = b * G + g, r0 = b * nb + g * gs;
+        std::vector<double> acc(gs * V);
+        for (size_t j = 0; j < gs; ++j) {
+          std::vector<double> lp = ref_log_softmax(model(b, ids[r0 + j]));
+          std::vector<int32_t> hist = c.prompts.empty() ? std::vector<int32_t>{} : c.prompts[b];
+          hist.insert(hist.end(), ids[r0 + j].begin(), ids[r0 + j].end());
+          ref_process(lp, c, hist, cur, mask ? mask(b, ids[r0 + j]) : std::vector<uint32_t>{});
+          if (g > 0) {  // HammingDiversityLogitsProcessor: bincount of the earlier groups' tokens
+            std::vector<double> freq(V, 0.0);
+            for (size_t i = b * nb; i < b * nb + g * gs; ++i) freq[size_t(current[i])] += 1;
+            for (size_t t = 0; t < V; ++t) lp[t] -= c.diversity_penalty * freq[t];
+          }
+          for (size_t t = 0; t < V; ++t) acc[j * V + t] = lp[t] + beam_scores[r0 + j];
+        }
+        std::vector<size_t> top = ref_argsort_desc(acc);
+        top.resize(K);
+        // BeamSearchScorer.process
+        if (done[bg]) {
+          for (size_t i = 0; i < gs; ++i) {
+            beam_scores[r0 + i] = 0, current[r0 + i] = pad, reorder[r0 + i] = int32_t(g * gs);
+            next_ids[r0 + i] = ids[g * gs];
+            next_ids[r0 + i].push_back(pad);
+          }
+          continue;
+        }
+        size_t beam_idx = 0;
+        std::vector<double> new_scores(gs);
+        for (size_t rank = 0; rank < K; ++rank) {
+          const size_t row = r0 + top[rank] / V;
+          const int32_t tok = int32_t(top[rank] % V);
+          std::vector<int32_t> seq = ids[row];
+          seq.push_back(tok);
+          if (std::count(c.eos.begin(), c.eos.end(), tok) > 0) {
+            if (rank >= gs) continue;
+            hyps[bg].add(seq, acc[top[rank]], cur + 1);
+          } else {
+            new_scores[beam_idx] = acc[top[rank]];
+            current[r0 + beam_idx] = tok;
+            reorder[r0 + beam_idx] = int32_t(row);
+            next_ids[r0 + beam_idx] = seq;
+            ++beam_idx;
+          }
+          if (beam_idx == gs) break;
+        }
+        for (size_t i = 0; i < gs; ++i) beam_scores[r0 + i] = new_scores[i];
+        done[bg] = done[bg] || hyps[bg].is_done(acc[top[0]], cur + 1, c);
+      }
+    }
+    ids = next_ids;
+    ++cur;
+    out.parents.push_back(reorder), out.tokens.push_back(current), out.scores.push_back(beam_scores);
+    if (std::count(done.begin(), done.end(), 0) == 0 || cur >= c.max_new_tokens) break;
+  }
+  out.steps = cur;
+  // BeamSearchScorer.finalize
+  out.hyps.resize(B);
+  for (size_t b = 0; b < B; ++b) {
+    std::vector<RefHyp> all;
+    for (size_t g = 0; g < G; ++g) {
+      RefHypList h = hyps[b * G + g];
+      if (!done[b * G + g])
+        for (size_t i = 0; i < gs; ++i) h.add(ids[b * nb + g * gs + i], beam_scores[b * nb + g * gs + i], cur);
+      all.insert(all.end(), h.beams.begin(), h.beams.end());
+    }
+    std::stable_sort(all.begin(), all.end(), [](const RefHyp& x, const RefHyp& y) { return x.score < y.score; });
+    for (size_t j = 0; j < c.num_return_sequences; ++j) out.hyps[b].push_back(all[all.size() - 1 - j]);
+  }
+  return out;
+}
+
 }  // namespace lk_test

@@ -67,7 +67,7 @@ Run run_searcher(BeamSearch& s, const BeamSearchConfig& c, const ToyModel& model
 void compare(const BeamSearchConfig& c, const ToyModel& model, const ToyMask& mask = nullptr) {
   BeamSearch s;
   const Run got = run_searcher(s, c, model, mask);
-  const RefRun want = ref_beam_search(c, model, mask);
+  const RefRun want = c.num_beam_groups > 1 ? ref_group_beam_search(c, model, mask) : ref_beam_search(c, model, mask);
   REQUIRE(got.steps == want.steps);
   double worst = 0;
   for (size_t t = 0; t < want.steps; ++t) {
@@ -314,6 +314,88 @@ TEST_CASE("beam sampling: reproducible from the seed; other seeds, other beams")
   CHECK(g.tokens != a.tokens);
 }
 
+TEST_CASE("group beam search: matches HF's recipe (reference), per step and per hypothesis") {
+  const size_t V = 40;
+  auto model = toy_model(V, 7, 0.0, {2}, 0.9);
+  auto grouped = [](BeamSearchConfig c, size_t groups, double penalty) {
+    c.num_beam_groups = groups;
+    c.diversity_penalty = penalty;
+    return c;
+  };
+  for (double penalty : {0.3, 1.0, 5.0}) {
+    compare(grouped(base(3, 4, V), 2, penalty), model);
+    compare(grouped(base(2, 4, V), 4, penalty), model);  // one beam per group
+    compare(grouped(base(2, 6, V), 3, penalty), model);
+  }
+  for (auto es : {EarlyStopping::kTrue, EarlyStopping::kFalse, EarlyStopping::kNever})
+    for (double lp : {1.0, 0.0, 2.0, -0.5}) {
+      auto c = grouped(base(2, 4, V), 2, 1.5);
+      c.early_stopping = es;
+      c.length_penalty = lp;
+      compare(c, model);
+    }
+  auto c = grouped(base(2, 6, V), 2, 2.0);
+  c.eos = {2, 5, 9};
+  c.pad_token = 0;
+  compare(c, toy_model(V, 11, 0.0, {2}, 1.2));  // groups finish early: padded with token 0 and score 0
+  {
+    const RefRun r = ref_group_beam_search(c, toy_model(V, 11, 0.0, {2}, 1.2));
+    size_t padded = 0;
+    for (size_t t = 0; t < r.steps; ++t)
+      for (size_t i = 0; i < r.tokens[t].size(); ++i) padded += r.tokens[t][i] == 0 && r.scores[t][i] == 0.0;
+    CHECK(padded > 0);  // the done-group path is exercised
+  }
+  c.eos = {};
+  c.pad_token = -1;
+  compare(c, model);
+  c = grouped(base(2, 4, V), 2, 0.8);
+  c.prompts = {{1, 3, 3, 7}, {4}};
+  c.bias = {{3, 1.5}};
+  c.repetition_penalty = 1.5;
+  c.no_repeat_ngram_size = 2;
+  c.suppress_tokens = {0};
+  c.min_new_tokens = 2;
+  c.num_return_sequences = 2;
+  compare(c, model);
+  compare(grouped(base(2, 4, V), 2, 1.0), toy_model(V, 3, 0.25, {2}, 0.9));  // ties inside rows
+  ToyMask mask = [&](size_t b, const std::vector<int32_t>& gen) {
+    std::vector<uint32_t> w((V + 31) / 32, 0);
+    uint64_t h = splitmix(b * 77 + gen.size());
+    for (size_t t = 0; t < V; ++t)
+      if ((splitmix(h + t) & 3) != 0 || t == 2) w[t / 32] |= 1u << (t % 32);
+    return w;
+  };
+  compare(grouped(base(2, 4, V), 2, 1.0), model, mask);
+  auto longv = grouped(base(2, 4, 5000), 2, 3.0);
+  longv.max_new_tokens = 5;
+  compare(longv, toy_model(5000, 19, 0.0, {2}, 2.0));
+}
+
+TEST_CASE("group beam search: the penalty changes the beams; a negligible one leaves the groups identical") {
+  const size_t V = 40;
+  auto model = toy_model(V, 7, 0.0, {2}, 0.9);
+  auto c = base(1, 4, V);
+  c.max_new_tokens = 6;
+  c.num_beam_groups = 2;
+  c.diversity_penalty = 1e-300;  // below every log-probability's last bit: no effect
+  BeamSearch s;
+  Run same = run_searcher(s, c, model);
+  for (const auto& t : same.tokens) CHECK((t[0] == t[2] && t[1] == t[3]));
+  c.diversity_penalty = 4.0;
+  Run diverse = run_searcher(s, c, model);
+  CHECK(diverse.tokens[0][2] != diverse.tokens[0][0]);  // group 1 avoids group 0's first tokens
+  CHECK(diverse.tokens[0][2] != diverse.tokens[0][1]);
+  CHECK(diverse.tokens != same.tokens);
+  // numBeamGroups 1 is plain beam search (HF dispatches it to _beam_search).
+  auto plain = base(1, 4, V);
+  plain.max_new_tokens = 6;
+  auto one = plain;
+  one.num_beam_groups = 1;
+  Run a = run_searcher(s, plain, model), b = run_searcher(s, one, model);
+  CHECK(a.tokens == b.tokens);
+  CHECK(a.scores == b.scores);
+}
+
 TEST_CASE("beam search reference: numBeams 1 is greedy") {
   const size_t V = 30;
   for (uint64_t seed = 1; seed <= 20; ++seed) {
@@ -419,6 +501,20 @@ TEST_CASE("beam search: bad input is a named error and the searcher still works"
     bad.temperature = t;
     CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kTemperature));
   }
+  bad = c;
+  bad.num_beam_groups = 2;  // 3 beams
+  CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kNumBeamGroups));
+  bad.num_beam_groups = 0;
+  CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kNumBeamGroups));
+  bad.num_beam_groups = 3;
+  CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kDiversityPenalty));  // groups need a penalty > 0
+  bad.diversity_penalty = 1;
+  REQUIRE(s.reset(bad).ok());
+  bad.do_sample = true;
+  CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kDiversityPenalty));  // the recipe refuses sampling
+  bad = c;
+  bad.diversity_penalty = 1;  // without groups
+  CHECK(arg(s.reset(bad)) == int(lk::BeamArg::kDiversityPenalty));
   for (double p : {-0.1, 1.5, double(NAN)}) {
     bad = c;
     bad.do_sample = true;
