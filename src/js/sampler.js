@@ -81,6 +81,7 @@ function tokenList(name, v) {
   }
   const out = new Int32Array(v.length);
   v.forEach((t, i) => {
+    if (typeof t !== 'number') throw new TypeError(`options.${name}[${i}] must be a token id, a number (got ${describe(t)})`);
     if (!Number.isInteger(t) || t < 0 || t > 2 ** 31 - 1) throw new RangeError(`options.${name}[${i}] must be a token id (an integer >= 0), got ${t}`);
     out[i] = t;
   });
@@ -114,14 +115,16 @@ function biasEntries(v) {
     if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`options.logitBias[${i}] must be a [token, value] pair`);
     const token = Number(e[0]);
     if (!Number.isInteger(token) || token < 0) throw new RangeError(`options.logitBias: token ${e[0]} must be an integer >= 0`);
-    if (typeof e[1] !== 'number' || Number.isNaN(e[1])) throw new RangeError(`options.logitBias[${token}] must be a number, got ${e[1]}`);
+    if (typeof e[1] !== 'number') throw new TypeError(`options.logitBias[${token}] must be a number (got ${describe(e[1])})`);
+    if (Number.isNaN(e[1])) throw new RangeError(`options.logitBias[${token}] must be a number, got NaN`);
     return [token, e[1]];
   });
 }
 
 function orderOf(v, schema) {
   if (v === undefined) return new Int32Array(0);
-  const names = typeof v === 'string' ? schema.orders[v] : v;
+  // Own presets only: 'toString' or '__proto__' is an unknown name, not an inherited property.
+  const names = typeof v === 'string' ? (Object.hasOwn(schema.orders, v) ? schema.orders[v] : undefined) : v;
   const presets = Object.keys(schema.orders).map((k) => `'${k}'`).join(', ');
   if (names === undefined) throw new RangeError(`options.order must be ${presets} or an array of stage names, got '${v}'`);
   if (!Array.isArray(names)) throw new TypeError(`options.order must be ${presets} or an array of stage names (got ${describe(v)})`);
@@ -208,8 +211,8 @@ export class Sampler {
     };
     [lists.badWords, lists.badWordsOffsets] = sequences('badWords', o.badWords);
     [lists.dryBreakers, lists.dryBreakersOffsets] = sequences('dryBreakers', o.dryBreakers);
-    const seed = u64String('options.seed', o.seed ?? 0);
-    const stream = u64String('options.stream', o.stream ?? 0);
+    const seed = u64String('options.seed', o.seed === undefined ? 0 : o.seed);
+    const stream = u64String('options.stream', o.stream === undefined ? 0 : o.stream);
 
     // Kept to name the offending entry when the core rejects a token (>= V).
     this.#tokenLists = [
@@ -388,6 +391,10 @@ export class Sampler {
   toJSON() {
     const o = { ...this.#options };
     if (o.logitBias instanceof Map) o.logitBias = [...o.logitBias.entries()];
+    // JSON has no ±Infinity (it writes null): such a bias is written as ±1e39,
+    // which the bias's float32 storage holds as ±Infinity too, so the sampler is rebuilt exactly.
+    const entries = biasEntries(o.logitBias);
+    if (entries.some(([, v]) => !Number.isFinite(v))) o.logitBias = entries.map(([t, v]) => [t, Number.isFinite(v) ? v : Math.sign(v) * 1e39]);
     for (const k of ['seed', 'stream']) if (typeof o[k] === 'bigint') o[k] = o[k].toString();
     for (const [k, v] of Object.entries(o)) if (ArrayBuffer.isView(v)) o[k] = Array.from(v);
     return { options: o, state: this.saveState() };
@@ -485,8 +492,8 @@ export function installSampler(Logitkit) {
     if (d.length !== k * vocab) throw new RangeError(`draft must hold draftTokens.length × vocabulary = ${k * vocab} probabilities, got ${d.length}`);
     const tok = this._in('draftTokens', draftTokens, SLOT.draftTokens, Int32Array);
     const out = this._scratchPtr(SLOT.result, 24);
-    const code = this._m.speculativeVerify(t.ptr, d.ptr, tok.ptr, k, vocab, u64String('options.seed', o.seed ?? 0),
-      u64String('options.stream', o.stream ?? 0), u64String('options.counter', o.counter ?? 0), out);
+    const code = this._m.speculativeVerify(t.ptr, d.ptr, tok.ptr, k, vocab, u64String('options.seed', o.seed === undefined ? 0 : o.seed),
+      u64String('options.stream', o.stream === undefined ? 0 : o.stream), u64String('options.counter', o.counter === undefined ? 0 : o.counter), out);
     this._check(code, {
       probability: (i) => (i < t.length ? `target[${i}]` : `draft[${i - t.length}]`) + ' must be a probability in [0, 1]',
       other: (i) => `draftTokens[${i}] must be a token in [0, ${vocab})`,
