@@ -2,7 +2,7 @@
 // platt_scaling.h, vector_scaling.h, histogram_binning.h,
 // isotonic_regression.h): fit a calibrator on validation scores, apply it,
 // measure ECE / MCE / NLL / Brier, serialise to JSON.
-import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
+import { checkNumber, checkOptions, describe, MAX_TEMPERATURE, optionKeys } from './errors.js';
 import { keepName, Status } from './logitkit.js';
 import { SLOTS } from './scratch.js';
 
@@ -127,7 +127,7 @@ export function installCalibration(Logitkit) {
     const input = checkInput(o.input);
     const bins = checkBins(o.bins);
     let t = 1;
-    if (o.temperature !== undefined) t = checkNumber('options.temperature', o.temperature, { min: 0, minExclusive: true, max: Number.MAX_VALUE });
+    if (o.temperature !== undefined) t = checkNumber('options.temperature', o.temperature, { min: 0, minExclusive: true, max: MAX_TEMPERATURE });
     const { x, y, n, classes } = this._calData(scores, labels, o);
     const out = this._f64(SLOT.table, 7 + 3 * bins);
     this._calCheck(this._m.calibrationMetrics(x.ptr, y.ptr, n, classes, INPUTS[input], bins, t, out.ptr), { classes, labels, input });
@@ -143,8 +143,8 @@ export function installCalibration(Logitkit) {
   /** Temperature scaling: the T > 0 minimising mean NLL of softmax(z / T). */
   P.fitTemperature = function (logits, labels, options) {
     const o = checkOptions('options', options, KEYS.fitTemperature);
-    const tMin = o.min === undefined ? 1e-3 : checkNumber('options.min', o.min, { min: 0, minExclusive: true, max: Number.MAX_VALUE });
-    const tMax = o.max === undefined ? 1e3 : checkNumber('options.max', o.max, { min: tMin, minExclusive: true, max: Number.MAX_VALUE });
+    const tMin = o.min === undefined ? 1e-3 : checkNumber('options.min', o.min, { min: 0, minExclusive: true, max: MAX_TEMPERATURE });
+    const tMax = o.max === undefined ? 1e3 : checkNumber('options.max', o.max, { min: tMin, minExclusive: true, max: MAX_TEMPERATURE });
     const { x, y, n, classes } = this._calData(logits, labels, o);
     const out = this._f64(SLOT.table, 5);
     this._calCheck(this._m.fitTemperature(x.ptr, y.ptr, n, classes, tMin, tMax, out.ptr), { classes, labels });
@@ -220,7 +220,7 @@ export function installCalibration(Logitkit) {
     const p = { kind: j.kind, classes };
     switch (j.kind) {
       case 'temperature':
-        p.temperature = checkNumber('json.temperature', j.temperature, { min: 0, minExclusive: true, max: Number.MAX_VALUE });
+        p.temperature = checkNumber('json.temperature', j.temperature, { min: 0, minExclusive: true, max: MAX_TEMPERATURE });
         break;
       case 'platt':
         if (classes !== 1) throw new RangeError(`json.classes must be 1 for Platt scaling, got ${classes}`);
