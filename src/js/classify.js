@@ -102,7 +102,7 @@ export function installClassify(Logitkit) {
     const o = checkOptions('options', options, KEYS.multiLabel);
     const inp = this._in('logits', logits, SLOT.logits);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
-    const th = thresholdsOf('options.threshold', o.threshold ?? 0.5, cols);
+    const th = thresholdsOf('options.threshold', o.threshold === undefined ? 0.5 : o.threshold, cols);
     const thr = this._in('options.threshold', th, SLOT.thresholds, Float64Array);
     const prob = this._out('options.out', o.out, inp.length, SLOT.out);
     const dec = this._out('decisions', undefined, inp.length, SLOT.decisions, Uint8Array);
