@@ -48,7 +48,7 @@ LK_WEIGHT_SWEEP_STRIDE=1 doctest weight-sweep build/native/lk_tests -tc='*for ev
 LK_WEIGHT_SOFT_STRIDE=61 doctest weight-soft build/native/lk_tests -tc='*in integer arithmetic*'
 
 # The Vulkan loader is read when Node starts: Chromium's own, and its SwiftShader driver.
-step "WebGPU (Dawn on SwiftShader): the GPU path's weight kernel, in integer arithmetic, gives the wasm kernel's bits"
+step "WebGPU (Dawn in Node, Chromium; both SwiftShader): the GPU path's weight kernel, in integer arithmetic, gives the wasm kernel's bits"
 LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node_tests -- tests/webgpu/weights.test.mjs
 
 step "C++ doctest under AddressSanitizer + UndefinedBehaviorSanitizer"

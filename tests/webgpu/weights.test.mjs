@@ -1,141 +1,92 @@
-// The GPU path's weight kernel (src/webgpu/sampler_weight.wgsl) run on a real
-// WebGPU implementation (Dawn on SwiftShader, tests/webgpu/dawn.mjs) gives
-// the wasm kernel's bits: every 509th float32 y in [-21.5, 0] at T = 1, and
-// rows around a nonzero maximum (ties, -inf, the maximum itself) at six
-// temperatures from 2^-20 to 1e30; the expected bits come from the native
-// kernel (build/native/lk_weight_vectors), which the C++ tests tie to both
-// wasm builds. Self-checks: the shader with round-half-up instead of ties to
-// even must differ somewhere (the comparison can fail), and the same formula
-// written with WGSL's own f32 operations is run beside it, its differences
-// printed beside the same f32 formula computed in JavaScript (Math.fround),
-// which must agree with the wasm bits: on SwiftShader half of the f32
-// shader's weights differ, because its compiler turns (t + 1.5·2^23) −
-// 1.5·2^23 into t (the probe below prints what it does); docs/sampler.md.
+// The GPU path's weight kernel (src/webgpu/sampler_weight.wgsl) run on two
+// real WebGPU implementations, Dawn in Node (npm webgpu) and Chromium's own,
+// both on SwiftShader, gives the wasm kernel's bits: every 509th float32 y in
+// [-21.5, 0] at T = 1, and rows around a nonzero maximum (ties, -inf, the
+// maximum itself) at six temperatures from 2^-20 to 1e30; the expected bits
+// come from the native kernel (build/native/lk_weight_vectors), which the C++
+// tests tie to both wasm builds. Self-checks (tests/webgpu/weights-check.mjs):
+// the shader with round-half-up instead of ties to even must differ somewhere
+// (the comparison can fail), and the same formula written with WGSL's own f32
+// operations is run beside it, its differences printed next to the same f32
+// formula computed in JavaScript (Math.fround), which must give the wasm bits:
+// on SwiftShader half of the f32 shader's weights differ, because its
+// compiler turns (t + 1.5·2^23) − 1.5·2^23 into t (the probe prints what it
+// does); docs/sampler.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dawnDevice, runCompute } from './dawn.mjs';
+import { launchChromium } from '../../common/chromium.mjs';
+import { dawnDevice } from './dawn.mjs';
+import { checkWeights, parseVectors } from './weights-check.mjs';
 
 const root = new URL('../../', import.meta.url);
 const shader = readFileSync(new URL('src/webgpu/sampler_weight.wgsl', root), 'utf8');
-
-function readCases() {
+const vectorBytes = (() => {
   const dir = mkdtempSync(join(tmpdir(), 'lk-weights-'));
   try {
     execFileSync(new URL('build/native/lk_weight_vectors', root).pathname, [join(dir, 'w.bin')]);
-    const words = new Uint32Array(readFileSync(join(dir, 'w.bin')).buffer.slice(0));
-    const table = words.slice(0, 128);
-    const cases = [];
-    let at = 128;
-    while (at < words.length) {
-      const t = new Float64Array(words.slice(at, at + 2).buffer)[0];
-      const params = words.slice(at + 2, at + 10);
-      const n = words[at + 10];
-      const z = words.slice(at + 11, at + 11 + n);
-      const w = words.slice(at + 11 + n, at + 11 + 2 * n);
-      cases.push({ t, params, n, z, w });
-      at += 11 + 2 * n;
-    }
-    return { table, cases };
+    return readFileSync(join(dir, 'w.bin'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+})();
+
+function verdict(where, r) {
+  console.log(`${where}: ${r.values} weights; integer kernel ${r.softDiffer} differ, round-half-up variant ` +
+    `${r.halfUpDiffer} differ (must be > 0), the formula in WGSL f32 operations ${r.floatDiffer} differ on this ` +
+    `implementation (${r.floatJs} in JavaScript float32); (0.125 + 1.5·2^23) − 1.5·2^23 = ${r.probed} here`);
+  assert.ok(r.soft.length === 7 && r.soft[0].n > 2_000_000 && r.shaderHasTieRule, 'the vectors: a sweep and six rows');
+  for (const c of r.soft) assert.equal(c.differ, 0, `${where}, T = ${c.t}: ${c.differ} of ${c.n} weights differ from the wasm kernel`);
+  assert.ok(r.halfUpDiffer > 0, 'breaking the tie rule changes some weight');
+  assert.equal(r.floatJs, 0, 'the f32 shader is the formula: in JavaScript float32 it gives the wasm bits');
 }
 
-// The formula with WGSL's f32 operations (what a shader would naturally write).
-const floatShader = shader.replace(/fn sampler_weight\(x: u32\) -> u32 \{[\s\S]*?\n\}\n/, `fn sampler_weight(x: u32) -> u32 {
-  let f = bitcast<f32>(x);
-  let neg_m = bitcast<f32>(params[0]); let kt = bitcast<f32>(params[1]);
-  let inv_t = bitcast<f32>(params[5]); let one = bitcast<f32>(params[6]); let lo = bitcast<f32>(params[7]);
-  let magic = 12582912.0;
-  let s0 = f + neg_m;
-  let dead = s0 < lo;
-  let s = min(max(s0, lo), one);
-  let jm = bitcast<f32>(bitcast<u32>(s * kt) & ~1u) + magic;
-  let j = bitcast<u32>(jm) - bitcast<u32>(magic);
-  let jf = jm - magic;
-  var d = jf * bitcast<f32>(params[2]) + s;
-  d = jf * bitcast<f32>(params[3]) + d;
-  d = jf * bitcast<f32>(params[4]) + d;
-  let db = bitcast<u32>(d * inv_t) & ~1u;
-  let hi = bitcast<f32>(db & 0xfffff000u);
-  let p = 1.0 + (hi * hi * 0.5 + bitcast<f32>(db));
-  let wj = bitcast<u32>(bitcast<f32>(params[9u + (j & 127u)]) * p) + (u32(i32(j) >> 7u) << 23u);
-  return select(wj, 0u, dead);
-}
-`);
-// The same f32 formula with IEEE float32 operations as JavaScript performs
-// them (Math.fround: nearest even, nothing fused or reassociated): it must
-// give the wasm bits, or the f32 shader above would not be a faithful copy.
-function floatFormulaInJs(table, c) {
-  const f = new Float32Array(1), u = new Uint32Array(f.buffer);
-  const F = (b) => { u[0] = b; return f[0]; }, B = (x) => { f[0] = x; return u[0]; }, R = Math.fround;
-  const [negM, kt, c0, c1, c2, invT, one, lo] = [...c.params].map(F);
-  let count = 0;
-  for (let i = 0; i < c.n; ++i) {
-    const s0 = R(F(c.z[i]) + negM);
-    const s1 = s0 > lo ? s0 : lo, s = s1 < one ? s1 : one;
-    const jm = R(F(B(R(s * kt)) & ~1) + 12582912);
-    const j = (B(jm) - 0x4b400000) | 0;
-    const jf = R(jm - 12582912);
-    let d = R(R(jf * c0) + s);
-    d = R(R(jf * c1) + d);
-    d = R(R(jf * c2) + d);
-    const db = B(R(d * invT)) & ~1;
-    const hi = F(db & 0xfffff000);
-    const p = R(1 + R(R(R(hi * hi) * 0.5) + F(db >>> 0)));
-    const w = s0 < lo ? 0 : (B(R(F(table[j & 127]) * p)) + ((j >> 7) << 23)) >>> 0;
-    count += w !== c.w[i];
-  }
-  return count;
-}
-
-// (t + 1.5·2^23) − 1.5·2^23 for a small t: 0 when each operation rounds, t
-// when the compiler simplifies the pair away.
-const probeShader = `@group(0) @binding(0) var<storage, read> t: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(64) fn probe(@builtin(global_invocation_id) id: vec3u) {
-  if (id.x < 64u) { let m = t[id.x] + 12582912.0; out[id.x] = m - 12582912.0; }
-}`;
-
-const tieRule = 'if (round_bits == 0x40u) { sig = sig & ~1u; }';
-const halfUpShader = shader.replace(tieRule, '');
-
-async function differ(device, code, { table, cases }) {
-  const out = [];
-  for (const c of cases) {
-    const params = new Uint32Array(9 + 128);
-    params.set(c.params, 0);
-    params[8] = c.n;
-    params.set(table, 9);
-    const w = await runCompute(device, code, 'weights_main', [params, c.z, new Uint32Array(c.n)], c.n);
-    let count = 0;
-    for (let i = 0; i < c.n; ++i) count += w[i] !== c.w[i];
-    out.push({ t: c.t, n: c.n, differ: count });
-  }
-  return out;
-}
-
-test('WebGPU (Dawn, SwiftShader): the WGSL weight kernel in integer arithmetic gives the wasm kernel\'s bits', async () => {
+test('WebGPU in Node (Dawn, SwiftShader): the WGSL weight kernel in integer arithmetic gives the wasm kernel\'s bits', async () => {
   const { device, description } = await dawnDevice();
-  const vectors = readCases();
-  assert.ok(vectors.cases.length === 7 && vectors.cases[0].n > 2_000_000, 'the vectors: a sweep and six rows');
-  assert.ok(shader.includes(tieRule) && halfUpShader !== shader && floatShader !== shader);
-  const soft = await differ(device, shader, vectors);
-  const halfUp = await differ(device, halfUpShader, vectors);
-  const float = await differ(device, floatShader, vectors);
-  const floatJs = vectors.cases.reduce((a, c) => a + floatFormulaInJs(vectors.table, c), 0);
-  const probed = new Float32Array((await runCompute(device, probeShader, 'probe', [new Uint32Array(new Float32Array(64).fill(0.125).buffer), new Uint32Array(64)], 64)).buffer)[0];
-  const values = soft.reduce((a, r) => a + r.n, 0);
-  console.log(`${description}: ${values} weights; integer kernel ${soft.reduce((a, r) => a + r.differ, 0)} differ, ` +
-    `round-half-up variant ${halfUp.reduce((a, r) => a + r.differ, 0)} differ (must be > 0), ` +
-    `the formula in WGSL f32 operations ${float.reduce((a, r) => a + r.differ, 0)} differ on this implementation ` +
-    `(${floatJs} in JavaScript float32); (0.125 + 1.5·2^23) − 1.5·2^23 = ${probed} here`);
-  assert.equal(floatJs, 0, 'the f32 shader is the formula: in JavaScript float32 it gives the wasm bits');
-  for (const r of soft) assert.equal(r.differ, 0, `T = ${r.t}: ${r.differ} of ${r.n} weights differ from the wasm kernel`);
-  assert.ok(halfUp.reduce((a, r) => a + r.differ, 0) > 0, 'breaking the tie rule changes some weight');
+  verdict(`Dawn, ${description}`, await checkWeights(device, shader, parseVectors(vectorBytes)));
   device.destroy();
+});
+
+test('WebGPU in Chromium (SwiftShader): the same bits', async () => {
+  // A secure context for navigator.gpu: 127.0.0.1, serving the check's modules, the shader and the vectors.
+  const files = {
+    '/': ['text/html', '<!doctype html><title>weights</title>'],
+    '/compute.mjs': ['text/javascript', readFileSync(new URL('compute.mjs', import.meta.url))],
+    '/weights-check.mjs': ['text/javascript', readFileSync(new URL('weights-check.mjs', import.meta.url))],
+    '/sampler_weight.wgsl': ['text/plain', shader],
+    '/vectors.bin': ['application/octet-stream', vectorBytes],
+  };
+  const server = createServer((req, res) => {
+    const f = files[req.url];
+    res.writeHead(f ? 200 : 404, { 'content-type': f ? f[0] : 'text/plain' });
+    res.end(f ? f[1] : 'not found');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const browser = await launchChromium(['--enable-unsafe-webgpu']);
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(600000);
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const r = await page.evaluate(async () => {
+      if (!navigator.gpu) return { error: 'navigator.gpu is undefined' };
+      const adapter = await navigator.gpu.requestAdapter();
+      if (!adapter) return { error: 'no WebGPU adapter' };
+      const device = await adapter.requestDevice();
+      const { checkWeights, parseVectors } = await import('/weights-check.mjs');
+      const shader = await (await fetch('/sampler_weight.wgsl')).text();
+      const bytes = new Uint8Array(await (await fetch('/vectors.bin')).arrayBuffer());
+      const out = await checkWeights(device, shader, parseVectors(bytes));
+      out.description = `${adapter.info?.description || adapter.info?.vendor || 'adapter'} (${adapter.info?.architecture ?? ''})`;
+      return out;
+    });
+    assert.equal(r.error, undefined, r.error);
+    verdict(`Chromium, ${r.description}`, r);
+  } finally {
+    await browser.close();
+    server.close();
+  }
 });
