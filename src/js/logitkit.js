@@ -42,7 +42,7 @@ class OutputSlot {
 // a TypeError naming the argument, not an empty input or the engine's error.
 // Only length-0 arrays can be detached, and only a detached buffer refuses a
 // new view (Node 20 has no ArrayBuffer.prototype.detached).
-function checkAttached(name, x) {
+export function checkAttached(name, x) {
   if (x.buffer.byteLength !== 0) return;
   try {
     new Uint8Array(x.buffer);

@@ -19,7 +19,8 @@ function reductionOf(value, allowBatchmean) {
   const r = value === undefined ? 'mean' : value;
   const allowed = allowBatchmean ? "'none', 'mean', 'sum' or 'batchmean'" : "'none', 'mean' or 'sum'";
   if (typeof r !== 'string') throw new TypeError(`options.reduction must be ${allowed} (got ${describe(r)})`);
-  if (!(r in REDUCTIONS) || (r === 'batchmean' && !allowBatchmean)) {
+  // Own keys only: 'toString' is not a reduction.
+  if (!Object.hasOwn(REDUCTIONS, r) || (r === 'batchmean' && !allowBatchmean)) {
     throw new RangeError(`options.reduction must be ${allowed}, got '${r}'`);
   }
   return REDUCTIONS[r];

@@ -51,7 +51,7 @@ export function installRows(Logitkit) {
     return this._rowwise('logSoftmax', logits, options, false);
   };
 
-  /** log Σ exp(x / T) of each row (T > 0). */
+  /** log Σ exp(x / T) of each row (T >= 2^-64 and <= 2^64: no T -> 0 limit). */
   proto.logsumexp = function (logits, options) {
     return this._rowwise('logsumexp', logits, options, true);
   };

@@ -3,7 +3,7 @@
 // (dispose() it); its state (history, RNG position) saves to plain JSON.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { disposeSymbol, LogitBuffer } from './buffer.js';
-import { keepName } from './logitkit.js';
+import { checkAttached, keepName } from './logitkit.js';
 import { SLOTS } from './scratch.js';
 
 
@@ -73,16 +73,18 @@ function ruleOf(option) {
   return `${option.kind === 'integer' ? 'an integer' : 'a finite number'}${lo || hi ? ` ${[lo, hi].filter(Boolean).join(' and ')}` : ''}`;
 }
 
-function tokenList(name, v) {
+// `name` is an option's (options.<name>) unless `prefix` says otherwise
+// (reset's argument is `prompt` itself).
+function tokenList(name, v, prefix = 'options.') {
   if (v === undefined) return new Int32Array(0);
   if (typeof v === 'number') v = [v];
   if (!(Array.isArray(v) || v instanceof Int32Array || v instanceof Uint32Array)) {
-    throw new TypeError(`options.${name} must be an array of token ids (got ${describe(v)})`);
+    throw new TypeError(`${prefix}${name} must be an array of token ids (got ${describe(v)})`);
   }
   const out = new Int32Array(v.length);
   v.forEach((t, i) => {
-    if (typeof t !== 'number') throw new TypeError(`options.${name}[${i}] must be a token id, a number (got ${describe(t)})`);
-    if (!Number.isInteger(t) || t < 0 || t > 2 ** 31 - 1) throw new RangeError(`options.${name}[${i}] must be a token id (an integer >= 0), got ${t}`);
+    if (typeof t !== 'number') throw new TypeError(`${prefix}${name}[${i}] must be a token id, a number (got ${describe(t)})`);
+    if (!Number.isInteger(t) || t < 0 || t > 2 ** 31 - 1) throw new RangeError(`${prefix}${name}[${i}] must be a token id (an integer >= 0), got ${t}`);
     out[i] = t;
   });
   return out;
@@ -249,6 +251,11 @@ export class Sampler {
     return lk === this.#lk;
   }
 
+  /** True once dispose() has run (for sampleRows' argument check). */
+  get _disposed() {
+    return this.#handle === null;
+  }
+
   #live() {
     if (this.#handle === null) throw new TypeError('this Sampler was disposed: it must not be used after dispose()');
     return this.#handle;
@@ -364,7 +371,7 @@ export class Sampler {
   /** Back to draw 0 of the same stream with the prompt (the constructor's, or `prompt`) as history. */
   reset(prompt) {
     this.#live().reset();
-    this.#setPrompt(tokenList('prompt', prompt ?? this.#options.prompt));
+    this.#setPrompt(prompt == null ? tokenList('prompt', this.#options.prompt) : tokenList('prompt', prompt, ''));
   }
 
   /** History length (prompt + accepted tokens). */
@@ -465,15 +472,28 @@ export function installSampler(Logitkit) {
         throw new TypeError(`samplers[${i}] is a Sampler of another logitkit instance (each load() has its own wasm memory): ` +
           'make the samplers with this instance');
       }
+      // Before any row is sampled: no sampler advances when another cannot.
+      if (s._disposed) throw new TypeError(`samplers[${i}] is a Sampler that was disposed: it must not be used after dispose()`);
     });
     if (logits instanceof LogitBuffer) logits._ptr('logits', this);
     const x = logits instanceof LogitBuffer ? logits.view : logits;
     if (!(x instanceof Float32Array)) throw new TypeError(`logits must be a Float32Array or a LogitBuffer (got ${describe(logits)})`);
+    if (x.length === 0) checkAttached('logits', x);
     const cols = o.cols === undefined ? x.length / samplers.length : checkNumber('options.cols', o.cols, { min: 1, integer: true });
     if (!Number.isInteger(cols) || cols * samplers.length !== x.length) {
       throw new RangeError(`logits.length (${x.length}) must be samplers.length (${samplers.length}) × options.cols`);
     }
-    return samplers.map((s, r) => s.sample(x.subarray(r * cols, (r + 1) * cols)));
+    return samplers.map((s, r) => {
+      try {
+        return s.sample(x.subarray(r * cols, (r + 1) * cols));
+      } catch (err) {
+        // The sampler names an element of its own row: name it in `logits`.
+        const m = err instanceof RangeError && /^logits\[(\d+)\](?: \(row \d+, column \d+\))?/.exec(err.message);
+        if (!m) throw err;
+        const c = Number(m[1]);
+        throw new RangeError(`logits[${r * cols + c}] (row ${r}, column ${c})${err.message.slice(m[0].length)}`);
+      }
+    });
   };
 
   /**
@@ -497,7 +517,7 @@ export function installSampler(Logitkit) {
     this._check(code, {
       probability: (i) => (i < t.length ? `target[${i}]` : `draft[${i - t.length}]`) + ' must be a probability in [0, 1]',
       other: (i) => `draftTokens[${i}] must be a token in [0, ${vocab})`,
-      noTokenLeft: 'no token left: a distribution to draw from is all zero',
+      noTokenLeft: 'target: no token left: a distribution to draw from (a target row, or target − draft after a rejection) is all zero',
       empty: 'the vocabulary must not be empty',
     });
     const r = new Float64Array(this._m.HEAPU8.buffer, out, 3);

@@ -100,7 +100,9 @@ export class Logitkit {
 
   /**
    * The LM head: logits[rows × outFeatures] = hidden[rows × inFeatures] · weightᵀ + bias,
-   * weight in torch.nn.Linear layout [outFeatures × inFeatures].
+   * weight in torch.nn.Linear layout [outFeatures × inFeatures]. Each output within
+   * inFeatures · 2^-24 · Σ|w·h| of float64 (+ bias, rounded once); one whose float32 sums
+   * overflow is recomputed in float64: NaN only where float64 has it (a NaN input, inf·0, inf - inf).
    */
   linear<O extends Floats = Float32Array>(
     weight: Floats,
