@@ -5,7 +5,7 @@
 // replays them on a fresh sampler (several samplers on one module, wasm memory
 // back to its start), and logitkit/transformers, /webllm, /onnx and /xgrammar
 // with plain objects shaped like their peers'. Fixed seed; each property prints
-// its runs (LK_FC_SCALE and LK_FC_SEED search deeper). The shrunk counterexamples
+// its runs (LK_FC_RUNS and LK_FC_SEED search deeper). The shrunk counterexamples
 // of the failures these properties found are ordinary regression tests below;
 // the last tests run every property against a doctored library (named in each
 // test) and require fast-check to find a counterexample.
@@ -21,9 +21,9 @@ import { allowedCount, grammarSampler } from '../../dist/adapters/xgrammar.mjs';
 
 const lk = await lkPromise;
 const other = await load({ simd }); // a second module: its buffers and samplers are foreign to lk
-// A deeper search: LK_FC_SCALE=10 (runs × 10), LK_FC_SEED=<n> (another fixed seed).
+// A deeper search: LK_FC_RUNS=10 (runs × 10), LK_FC_SEED=<n> (another fixed seed).
 const SEED = Number(process.env.LK_FC_SEED ?? 20261208);
-const SCALE = Number(process.env.LK_FC_SCALE ?? 1);
+const SCALE = Number(process.env.LK_FC_RUNS ?? 1);
 const ADAPTERS = { lk, logitsProcessor, logitsSampler, logitProcessor, lastLogits, lastLogitsBuffer, grammarSampler, allowedCount };
 const SCHEMA = JSON.parse(lk._m.samplerSchema());
 const KNOWN = new Set([...SCHEMA.options.map((o) => o.name), 'seed', 'stream', 'prompt', 'logitBias', 'bannedTokens',
