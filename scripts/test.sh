@@ -43,8 +43,13 @@ bash tests/tools/new-filter.sh
 step "C++ doctest, native (SSE2 and scalar backends)"
 doctest native build/native/lk_tests
 
-step "The sampler's weight kernel gives the same bits fused and flushed: every float32 y in [-21.5, 0] (about 1.1e9), native"
+step "The sampler's weight kernel gives the same bits fused and flushed (every float32 y in [-21.5, 0], about 1.1e9) and in integer arithmetic (one y in 61), native"
 LK_WEIGHT_SWEEP_STRIDE=1 doctest weight-sweep build/native/lk_tests -tc='*for every y in*'
+LK_WEIGHT_SOFT_STRIDE=61 doctest weight-soft build/native/lk_tests -tc='*in integer arithmetic*'
+
+# The Vulkan loader is read when Node starts: Chromium's own, and its SwiftShader driver.
+step "WebGPU (Dawn in Node, Chromium; both SwiftShader): the GPU path's weight kernel, in integer arithmetic, gives the wasm kernel's bits"
+LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node_tests -- tests/webgpu/weights.test.mjs
 
 step "C++ doctest under AddressSanitizer + UndefinedBehaviorSanitizer"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 doctest asan build/asan/lk_tests

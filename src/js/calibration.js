@@ -2,7 +2,7 @@
 // platt_scaling.h, vector_scaling.h, histogram_binning.h,
 // isotonic_regression.h): fit a calibrator on validation scores, apply it,
 // measure ECE / MCE / NLL / Brier, serialise to JSON.
-import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
+import { checkNumber, checkOptions, describe, MAX_TEMPERATURE, optionKeys } from './errors.js';
 import { keepName, Status } from './logitkit.js';
 import { SLOTS } from './scratch.js';
 
@@ -20,10 +20,11 @@ const KEYS = {
   apply: optionKeys('Calibrator.apply', ['out']),
 };
 
-function checkInput(v) {
-  if (v === undefined) return 'logits';
-  if (typeof v !== 'string') throw new TypeError(`options.input must be a string (got ${describe(v)})`);
-  if (!(v in INPUTS)) throw new RangeError(`options.input must be 'logits' or 'probabilities', got '${v}'`);
+function checkInput(v, name = 'options.input', required = false) {
+  if (v === undefined && !required) return 'logits';
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a string (got ${describe(v)})`);
+  // Own keys only: 'toString' or 'constructor' is not an input kind.
+  if (!Object.hasOwn(INPUTS, v)) throw new RangeError(`${name} must be 'logits' or 'probabilities', got '${v}'`);
   return v;
 }
 
@@ -40,6 +41,13 @@ function numberArray(name, v, length) {
     return x;
   });
   return out;
+}
+
+/** The values of a restored table: probabilities in [0, 1]. */
+function probabilities(name, values) {
+  const i = values.findIndex((v) => !(v >= 0 && v <= 1));
+  if (i >= 0) throw new RangeError(`${name}[${i}] must be a probability in [0, 1], got ${values[i]}`);
+  return values;
 }
 
 /**
@@ -127,7 +135,11 @@ export function installCalibration(Logitkit) {
     const input = checkInput(o.input);
     const bins = checkBins(o.bins);
     let t = 1;
-    if (o.temperature !== undefined) t = checkNumber('options.temperature', o.temperature, { min: 0, minExclusive: true, max: Number.MAX_VALUE });
+    if (o.temperature !== undefined) {
+      t = checkNumber('options.temperature', o.temperature, { min: 0, minExclusive: true, max: MAX_TEMPERATURE });
+      // It divides logits; probabilities would be measured as given, the option ignored.
+      if (input === 'probabilities') throw new RangeError("options.temperature applies to logits only, not to options.input 'probabilities'");
+    }
     const { x, y, n, classes } = this._calData(scores, labels, o);
     const out = this._f64(SLOT.table, 7 + 3 * bins);
     this._calCheck(this._m.calibrationMetrics(x.ptr, y.ptr, n, classes, INPUTS[input], bins, t, out.ptr), { classes, labels, input });
@@ -143,8 +155,8 @@ export function installCalibration(Logitkit) {
   /** Temperature scaling: the T > 0 minimising mean NLL of softmax(z / T). */
   P.fitTemperature = function (logits, labels, options) {
     const o = checkOptions('options', options, KEYS.fitTemperature);
-    const tMin = o.min === undefined ? 1e-3 : checkNumber('options.min', o.min, { min: 0, minExclusive: true, max: Number.MAX_VALUE });
-    const tMax = o.max === undefined ? 1e3 : checkNumber('options.max', o.max, { min: tMin, minExclusive: true, max: Number.MAX_VALUE });
+    const tMin = o.min === undefined ? 1e-3 : checkNumber('options.min', o.min, { min: 0, minExclusive: true, max: MAX_TEMPERATURE });
+    const tMax = o.max === undefined ? 1e3 : checkNumber('options.max', o.max, { min: tMin, minExclusive: true, max: MAX_TEMPERATURE });
     const { x, y, n, classes } = this._calData(logits, labels, o);
     const out = this._f64(SLOT.table, 5);
     this._calCheck(this._m.fitTemperature(x.ptr, y.ptr, n, classes, tMin, tMax, out.ptr), { classes, labels });
@@ -157,7 +169,7 @@ export function installCalibration(Logitkit) {
     const o = checkOptions('options', options, KEYS.fitPlatt);
     const smooth = o.smoothTargets === undefined ? true : o.smoothTargets;
     if (typeof smooth !== 'boolean') throw new TypeError(`options.smoothTargets must be a boolean (got ${describe(smooth)})`);
-    const { x, y, n, classes } = this._calData(logits, labels, { ...o, classes: o.classes ?? 1 });
+    const { x, y, n, classes } = this._calData(logits, labels, { ...o, classes: o.classes === undefined ? 1 : o.classes });
     if (classes !== 1) throw new RangeError(`Platt scaling takes one logit per sample (options.classes must be 1, got ${classes})`);
     const out = this._f64(SLOT.table, 5);
     this._calCheck(this._m.fitPlatt(x.ptr, y.ptr, n, smooth, out.ptr), { classes, labels });
@@ -213,14 +225,21 @@ export function installCalibration(Logitkit) {
 
   /** Restores a calibrator from `toJSON()` output (an object or a JSON string). */
   P.calibratorFromJSON = function (json) {
-    const j = typeof json === 'string' ? JSON.parse(json) : json;
+    let j = json;
+    if (typeof json === 'string') {
+      try {
+        j = JSON.parse(json);
+      } catch (err) {
+        throw new TypeError(`json must be a calibrator's toJSON() (an object or its JSON string); the string does not parse: ${err.message}`);
+      }
+    }
     if (j === null || typeof j !== 'object' || Array.isArray(j)) throw new TypeError(`json must be an object or a JSON string (got ${describe(json)})`);
     if (!KINDS.includes(j.kind)) throw new RangeError(`json.kind must be one of ${KINDS.join(', ')}, got ${describe(j.kind)}`);
-    const classes = checkNumber('json.classes', j.classes, { min: 1, integer: true });
+    const classes = checkNumber('json.classes', j.classes, { min: 1, max: 2 ** 28, integer: true });
     const p = { kind: j.kind, classes };
     switch (j.kind) {
       case 'temperature':
-        p.temperature = checkNumber('json.temperature', j.temperature, { min: 0, minExclusive: true, max: Number.MAX_VALUE });
+        p.temperature = checkNumber('json.temperature', j.temperature, { min: 0, minExclusive: true, max: MAX_TEMPERATURE });
         break;
       case 'platt':
         if (classes !== 1) throw new RangeError(`json.classes must be 1 for Platt scaling, got ${classes}`);
@@ -232,18 +251,21 @@ export function installCalibration(Logitkit) {
         p.bias = Array.from(numberArray('json.bias', j.bias, classes));
         break;
       case 'histogram':
-        p.input = checkInput(j.input);
+        p.input = checkInput(j.input, 'json.input', true);
         p.bins = checkNumber('json.bins', j.bins, { min: 1, integer: true });
         if (!Array.isArray(j.values) || j.values.length !== classes) throw new RangeError(`json.values must be an array of ${classes} arrays`);
-        p.values = j.values.map((v, c) => Array.from(numberArray(`json.values[${c}]`, v, p.bins)));
+        p.values = j.values.map((v, c) => Array.from(probabilities(`json.values[${c}]`, numberArray(`json.values[${c}]`, v, p.bins))));
         break;
       case 'isotonic':
-        p.input = checkInput(j.input);
+        p.input = checkInput(j.input, 'json.input', true);
         for (const key of ['x', 'y']) {
           if (!Array.isArray(j[key]) || j[key].length !== classes) throw new RangeError(`json.${key} must be an array of ${classes} arrays`);
         }
         p.x = j.x.map((v, c) => Array.from(numberArray(`json.x[${c}]`, v)));
-        p.y = j.y.map((v, c) => Array.from(numberArray(`json.y[${c}]`, v, p.x[c].length)));
+        p.y = j.y.map((v, c) => Array.from(probabilities(`json.y[${c}]`, numberArray(`json.y[${c}]`, v, p.x[c].length))));
+        p.y.forEach((ys, c) => {
+          for (let i = 1; i < ys.length; i++) if (!(ys[i] >= ys[i - 1])) throw new RangeError(`json.y[${c}] must be non-decreasing (an isotonic map)`);
+        });
         p.x.forEach((xs, c) => {
           if (xs.length === 0) throw new RangeError(`json.x[${c}] must not be empty`);
           for (let i = 1; i < xs.length; i++) if (!(xs[i] > xs[i - 1])) throw new RangeError(`json.x[${c}] must be strictly increasing`);

@@ -102,7 +102,7 @@ export function installClassify(Logitkit) {
     const o = checkOptions('options', options, KEYS.multiLabel);
     const inp = this._in('logits', logits, SLOT.logits);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
-    const th = thresholdsOf('options.threshold', o.threshold ?? 0.5, cols);
+    const th = thresholdsOf('options.threshold', o.threshold === undefined ? 0.5 : o.threshold, cols);
     const thr = this._in('options.threshold', th, SLOT.thresholds, Float64Array);
     const prob = this._out('options.out', o.out, inp.length, SLOT.out);
     const dec = this._out('decisions', undefined, inp.length, SLOT.decisions, Uint8Array);
@@ -131,8 +131,10 @@ export function installClassify(Logitkit) {
   // similarity of [nq × dim] queries to [n × dim] docs into `out` (a _out target).
   proto._similarity = function (query, docs, o, outTarget) {
     const dim = checkNumber('options.dim', o.dim, { min: 1, integer: true });
-    const metric = o.metric ?? 'cosine';
-    if (!(metric in METRICS)) throw new RangeError(`options.metric must be 'dot' or 'cosine', got ${describe(metric)}`);
+    const metric = o.metric === undefined ? 'cosine' : o.metric;
+    if (typeof metric !== 'string') throw new TypeError(`options.metric must be 'dot' or 'cosine' (got ${describe(metric)})`);
+    // Own keys only: 'toString' or '__proto__' is not a metric.
+    if (!Object.hasOwn(METRICS, metric)) throw new RangeError(`options.metric must be 'dot' or 'cosine', got ${describe(metric)}`);
     const scale = o.scale === undefined ? 1 : checkNumber('options.scale', o.scale, { min: -Infinity });
     if (!Number.isFinite(scale)) throw new RangeError(`options.scale must be finite, got ${scale}`);
     const q = this._in('query', query, SLOT.logits);
@@ -159,7 +161,14 @@ export function installClassify(Logitkit) {
    */
   proto.similarity = function (query, docs, options) {
     const o = checkOptions('options', options, KEYS.similarity);
-    const { out } = this._similarity(query, docs, o, (len) => this._out('options.out', o.out, len, SLOT.out));
+    const { out } = this._similarity(query, docs, o, (len) => {
+      const target = this._out('options.out', o.out, len, SLOT.out);
+      // Rows are written while later documents (and the query) are still read.
+      if (o.out instanceof LogitBuffer && (o.out === query || o.out === docs)) {
+        throw new RangeError('options.out must not be the query or docs buffer');
+      }
+      return target;
+    });
     return out.finish();
   };
 
@@ -194,7 +203,9 @@ export function installClassify(Logitkit) {
     const kind = this._out('kind', undefined, rows, SLOT.kind, Int32Array);
     const sum = this._out('summary', undefined, 6, SLOT.summary, Float64Array);
     this._check(this._m.diagnose(inp.ptr, rows, cols, top.ptr, margin.ptr, entropy.ptr, kind.ptr, sum.ptr), { cols });
-    const [count, nonFinite, mean, std, min, max] = sum.finish();
+    const [count, nonFinite, m, s, min, max] = sum.finish();
+    // No finite logit: no mean or spread (as meanMargin with no finite margin).
+    const mean = count ? m : NaN, std = count ? s : NaN;
     const result = { rows, top: top.finish(), margin: margin.finish(), entropy: entropy.finish() };
     const kinds = kind.finish();
     const torn = new Uint8Array(rows);

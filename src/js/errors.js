@@ -80,12 +80,17 @@ export function checkOptions(name, v, known) {
   return v;
 }
 
-// The temperature option of every softmax-like call: finite and >= 0 (0 = greedy).
+// Above 2^64 the core's float32 reduction constants (ln2·T) overflow and
+// every probability would be NaN; the sampler's temperature has the same cap.
+export const MAX_TEMPERATURE = 2 ** 64;
+
+// The temperature option of every softmax-like call: finite and >= 0 (0 = greedy), at most 2^64.
 export function checkTemperature(t, name = 'options.temperature') {
   if (t === undefined) return 1;
   if (typeof t !== 'number') throw new TypeError(`${name} must be a number (got ${describe(t)})`);
   if (!(t >= 0) || t === Infinity) {
     throw new RangeError(`${name} must be a finite number >= 0 (0 = greedy), got ${t}`);
   }
+  if (t > MAX_TEMPERATURE) throw new RangeError(`${name} must be <= 2^64 (${MAX_TEMPERATURE}), got ${t}`);
   return t;
 }

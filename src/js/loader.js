@@ -13,6 +13,7 @@ const SIMD_PROBE = new Uint8Array([
 ]);
 
 export const WASM_FILES = { simd: 'logitkit-simd.wasm', baseline: 'logitkit-baseline.wasm' };
+const LOAD_KEYS = ['simd', 'wasmUrl', 'wasmBinary'];
 
 export function simdSupported() {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
@@ -41,7 +42,10 @@ async function readBytes(location) {
  */
 export async function instantiate(options, defaultLocation) {
   const opts = options ?? {};
-  if (typeof opts !== 'object') throw new TypeError('load(options): options must be an object');
+  if (typeof opts !== 'object' || Array.isArray(opts)) throw new TypeError('load(options): options must be an object');
+  for (const key of Object.keys(opts)) {
+    if (!LOAD_KEYS.includes(key)) throw new RangeError(`load(options): options.${key} is not a known option (known: ${LOAD_KEYS.join(', ')})`);
+  }
   const { simd = 'auto', wasmUrl, wasmBinary } = opts;
   if (simd !== 'auto' && typeof simd !== 'boolean') {
     throw new TypeError(`load(options): options.simd must be true, false or 'auto' (got ${String(simd)})`);
@@ -61,6 +65,7 @@ export async function instantiate(options, defaultLocation) {
     if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) {
       throw new TypeError('load(options): options.wasmBinary must be an ArrayBuffer or a Uint8Array');
     }
+    if (!WebAssembly.validate(bytes)) throw new RangeError('load(options): options.wasmBinary is not a valid WebAssembly module');
   } else {
     const file = useSimd ? WASM_FILES.simd : WASM_FILES.baseline;
     const location = typeof wasmUrl === 'function' ? wasmUrl(file) : (wasmUrl ?? defaultLocation(file));
@@ -80,5 +85,10 @@ export async function instantiate(options, defaultLocation) {
 export async function loadLogitkit(options, defaultLocation) {
   const simd = options?.simd === undefined || options?.simd === 'auto' ? simdSupported() : options.simd;
   const module = await instantiate(options, defaultLocation);
+  // options.simd names the build of an exact file; the module knows which it is.
+  if ((module.backendName() === 'wasm-simd128') !== simd) {
+    const from = options.wasmBinary != null ? 'options.wasmBinary' : 'options.wasmUrl';
+    throw new RangeError(`load(options): options.simd is ${simd} but ${from} is the ${simd ? 'baseline' : 'SIMD'} build`);
+  }
   return new Logitkit(module, simd);
 }

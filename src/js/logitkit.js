@@ -37,6 +37,21 @@ class OutputSlot {
 }
 
 
+// A typed array over a detached ArrayBuffer (e.g. a LogitBuffer's view read
+// before wasm memory grew) has length 0 and can be neither read nor written:
+// a TypeError naming the argument, not an empty input or the engine's error.
+// Only length-0 arrays can be detached, and only a detached buffer refuses a
+// new view (Node 20 has no ArrayBuffer.prototype.detached).
+export function checkAttached(name, x) {
+  if (x.buffer.byteLength !== 0) return;
+  try {
+    new Uint8Array(x.buffer);
+  } catch {
+    throw new TypeError(`${name} is a view of a detached ArrayBuffer (a LogitBuffer's view read before wasm memory grew?): ` +
+      'read buffer.view again, or pass the LogitBuffer itself');
+  }
+}
+
 // The bundle is minified without keeping names (the download budget): the
 // public classes keep theirs explicitly, for messages, logs and debuggers.
 export function keepName(cls, name) {
@@ -127,6 +142,7 @@ export class Logitkit {
       const what = Type === Float32Array ? 'a Float32Array or a LogitBuffer' : `an ${Type.name}`;
       throw new TypeError(`${name} must be ${what} (got ${describe(x)})`);
     }
+    if (x.length === 0) checkAttached(name, x);
     const ptr = this._scratchPtr(slot, x.length * Type.BYTES_PER_ELEMENT);
     new Type(this._m.HEAPU8.buffer, ptr, x.length).set(x);
     return { ptr, length: x.length, data: x };
@@ -145,6 +161,7 @@ export class Logitkit {
       const article = /^[AEIOU]/.test(Type.name) ? 'an' : 'a';
       throw new TypeError(`${name} must be ${article} ${Type.name}${Type === Float32Array ? ' or a LogitBuffer' : ''} (got ${describe(out)})`);
     }
+    if (out !== undefined && out.length === 0) checkAttached(name, out);
     if (out !== undefined && out.length !== length) {
       throw new RangeError(`${name} must hold ${length} elements, got ${out.length}`);
     }

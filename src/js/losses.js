@@ -16,10 +16,11 @@ const KEYS = {
 };
 
 function reductionOf(value, allowBatchmean) {
-  const r = value ?? 'mean';
+  const r = value === undefined ? 'mean' : value;
   const allowed = allowBatchmean ? "'none', 'mean', 'sum' or 'batchmean'" : "'none', 'mean' or 'sum'";
   if (typeof r !== 'string') throw new TypeError(`options.reduction must be ${allowed} (got ${describe(r)})`);
-  if (!(r in REDUCTIONS) || (r === 'batchmean' && !allowBatchmean)) {
+  // Own keys only: 'toString' is not a reduction.
+  if (!Object.hasOwn(REDUCTIONS, r) || (r === 'batchmean' && !allowBatchmean)) {
     throw new RangeError(`options.reduction must be ${allowed}, got '${r}'`);
   }
   return REDUCTIONS[r];
@@ -48,6 +49,11 @@ export function installLosses(Logitkit) {
 
   // Runs a loss binding; returns a number, or the per-sample Float32Array for 'none'.
   proto._lossRun = function (reduction, perLength, out, call, ctx) {
+    // out holds the per-sample losses of reduction 'none'; with a reduction it
+    // would be silently left unwritten.
+    if (out !== undefined && reduction !== REDUCTIONS.none) {
+      throw new RangeError("options.out is the per-sample output of reduction 'none'; with 'mean', 'sum' or 'batchmean' the loss is the returned number");
+    }
     const per = this._out('options.out', reduction === REDUCTIONS.none ? out : undefined, perLength, SLOT.out);
     const resultPtr = this._scratchPtr(SLOT.result, 8);
     this._check(call(per.ptr, resultPtr), ctx);
@@ -86,8 +92,10 @@ export function installLosses(Logitkit) {
       });
     }
     const n = target.length;
+    if (o.classes !== undefined) checkNumber('options.classes', o.classes, { min: 1, integer: true });
     const c = n === 0 ? (o.classes ?? 1) : x.length / n;
-    if (!Number.isInteger(c) || c < 1 || (o.classes !== undefined && o.classes !== c)) {
+    // No target: logits must be empty too (else they would be ignored).
+    if (!Number.isInteger(c) || c < 1 || (o.classes !== undefined && o.classes !== c) || x.length !== n * c) {
       throw new RangeError(`logits.length (${x.length}) must be target.length (${n}) × the class count${o.classes !== undefined ? ` (${o.classes})` : ''}`);
     }
     const ignoreIndex = o.ignoreIndex === undefined ? -100 : checkNumber('options.ignoreIndex', o.ignoreIndex, { integer: true, min: -(2 ** 31), max: 2 ** 31 - 1 });
@@ -110,7 +118,7 @@ export function installLosses(Logitkit) {
     const n = target.length;
     if (o.classes !== undefined) checkNumber('options.classes', o.classes, { min: 1, integer: true });
     const c = n === 0 ? (o.classes ?? 1) : x.length / n;
-    if (!Number.isInteger(c) || c < 1 || (o.classes !== undefined && o.classes !== c)) {
+    if (!Number.isInteger(c) || c < 1 || (o.classes !== undefined && o.classes !== c) || x.length !== n * c) {
       throw new RangeError(`logProbs.length (${x.length}) must be target.length (${n}) × the class count${o.classes !== undefined ? ` (${o.classes})` : ''}`);
     }
     const ignoreIndex = o.ignoreIndex === undefined ? -100 : checkNumber('options.ignoreIndex', o.ignoreIndex, { integer: true, min: -(2 ** 31), max: 2 ** 31 - 1 });
@@ -154,7 +162,7 @@ export function installLosses(Logitkit) {
   proto.klDiv = function (input, target, options) {
     const o = checkOptions('options', options, KEYS.klDiv);
     const reduction = reductionOf(o.reduction, true);
-    const logTarget = o.logTarget ?? false;
+    const logTarget = o.logTarget === undefined ? false : o.logTarget;
     if (typeof logTarget !== 'boolean') throw new TypeError(`options.logTarget must be a boolean (got ${describe(logTarget)})`);
     const x = this._in('input', input, SLOT.input);
     const { n, c } = this._lossShape('input', x.length, o.classes, x.length || 1);

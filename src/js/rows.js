@@ -29,8 +29,10 @@ export function installRows(Logitkit) {
     const t = checkTemperature(o.temperature);
     // The opt-in guard of classify.js (probabilities passed as logits).
     if (this._guardWarn && (op === 'softmax' || op === 'logSoftmax')) this._guardCheck(x, options);
-    if (op === 'logsumexp' && t === 0) {
-      throw new RangeError('options.temperature must be > 0 for logsumexp (log Σ exp(x/T) has no T = 0 limit)');
+    // Below 2^-64 the other row operations take the T -> 0 limit (greedy);
+    // logsumexp has none, so it refuses those temperatures by their rule.
+    if (op === 'logsumexp' && t < 2 ** -64) {
+      throw new RangeError(`options.temperature must be > 0 for logsumexp, and >= 2^-64 (log Σ exp(x/T) has no T -> 0 limit), got ${t}`);
     }
     const inp = this._in('logits', x, SLOT.logits);
     const { rows, cols } = this._shape('logits', inp.length, o.cols);
@@ -49,7 +51,7 @@ export function installRows(Logitkit) {
     return this._rowwise('logSoftmax', logits, options, false);
   };
 
-  /** log Σ exp(x / T) of each row (T > 0). */
+  /** log Σ exp(x / T) of each row (T >= 2^-64 and <= 2^64: no T -> 0 limit). */
   proto.logsumexp = function (logits, options) {
     return this._rowwise('logsumexp', logits, options, true);
   };

@@ -3,7 +3,7 @@
 // (dispose() it); its state (history, RNG position) saves to plain JSON.
 import { checkNumber, checkOptions, describe, optionKeys } from './errors.js';
 import { disposeSymbol, LogitBuffer } from './buffer.js';
-import { keepName } from './logitkit.js';
+import { checkAttached, keepName } from './logitkit.js';
 import { SLOTS } from './scratch.js';
 
 
@@ -73,15 +73,18 @@ function ruleOf(option) {
   return `${option.kind === 'integer' ? 'an integer' : 'a finite number'}${lo || hi ? ` ${[lo, hi].filter(Boolean).join(' and ')}` : ''}`;
 }
 
-export function tokenList(name, v) {
+// `name` is an option's (options.<name>) unless `prefix` says otherwise
+// (reset's argument is `prompt` itself).
+export function tokenList(name, v, prefix = 'options.') {
   if (v === undefined) return new Int32Array(0);
   if (typeof v === 'number') v = [v];
   if (!(Array.isArray(v) || v instanceof Int32Array || v instanceof Uint32Array)) {
-    throw new TypeError(`options.${name} must be an array of token ids (got ${describe(v)})`);
+    throw new TypeError(`${prefix}${name} must be an array of token ids (got ${describe(v)})`);
   }
   const out = new Int32Array(v.length);
   v.forEach((t, i) => {
-    if (!Number.isInteger(t) || t < 0 || t > 2 ** 31 - 1) throw new RangeError(`options.${name}[${i}] must be a token id (an integer >= 0), got ${t}`);
+    if (typeof t !== 'number') throw new TypeError(`${prefix}${name}[${i}] must be a token id, a number (got ${describe(t)})`);
+    if (!Number.isInteger(t) || t < 0 || t > 2 ** 31 - 1) throw new RangeError(`${prefix}${name}[${i}] must be a token id (an integer >= 0), got ${t}`);
     out[i] = t;
   });
   return out;
@@ -114,14 +117,16 @@ export function biasEntries(v) {
     if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`options.logitBias[${i}] must be a [token, value] pair`);
     const token = Number(e[0]);
     if (!Number.isInteger(token) || token < 0) throw new RangeError(`options.logitBias: token ${e[0]} must be an integer >= 0`);
-    if (typeof e[1] !== 'number' || Number.isNaN(e[1])) throw new RangeError(`options.logitBias[${token}] must be a number, got ${e[1]}`);
+    if (typeof e[1] !== 'number') throw new TypeError(`options.logitBias[${token}] must be a number (got ${describe(e[1])})`);
+    if (Number.isNaN(e[1])) throw new RangeError(`options.logitBias[${token}] must be a number, got NaN`);
     return [token, e[1]];
   });
 }
 
 function orderOf(v, schema) {
   if (v === undefined) return new Int32Array(0);
-  const names = typeof v === 'string' ? schema.orders[v] : v;
+  // Own presets only: 'toString' or '__proto__' is an unknown name, not an inherited property.
+  const names = typeof v === 'string' ? (Object.hasOwn(schema.orders, v) ? schema.orders[v] : undefined) : v;
   const presets = Object.keys(schema.orders).map((k) => `'${k}'`).join(', ');
   if (names === undefined) throw new RangeError(`options.order must be ${presets} or an array of stage names, got '${v}'`);
   if (!Array.isArray(names)) throw new TypeError(`options.order must be ${presets} or an array of stage names (got ${describe(v)})`);
@@ -208,8 +213,8 @@ export class Sampler {
     };
     [lists.badWords, lists.badWordsOffsets] = sequences('badWords', o.badWords);
     [lists.dryBreakers, lists.dryBreakersOffsets] = sequences('dryBreakers', o.dryBreakers);
-    const seed = u64String('options.seed', o.seed ?? 0);
-    const stream = u64String('options.stream', o.stream ?? 0);
+    const seed = u64String('options.seed', o.seed === undefined ? 0 : o.seed);
+    const stream = u64String('options.stream', o.stream === undefined ? 0 : o.stream);
 
     // Kept to name the offending entry when the core rejects a token (>= V).
     this.#tokenLists = [
@@ -244,6 +249,11 @@ export class Sampler {
   /** True when `lk` made this sampler. */
   _ownedBy(lk) {
     return lk === this.#lk;
+  }
+
+  /** True once dispose() has run (for sampleRows' argument check). */
+  get _disposed() {
+    return this.#handle === null;
   }
 
   #live() {
@@ -361,7 +371,7 @@ export class Sampler {
   /** Back to draw 0 of the same stream with the prompt (the constructor's, or `prompt`) as history. */
   reset(prompt) {
     this.#live().reset();
-    this.#setPrompt(tokenList('prompt', prompt ?? this.#options.prompt));
+    this.#setPrompt(prompt == null ? tokenList('prompt', this.#options.prompt) : tokenList('prompt', prompt, ''));
   }
 
   /** History length (prompt + accepted tokens). */
@@ -388,6 +398,10 @@ export class Sampler {
   toJSON() {
     const o = { ...this.#options };
     if (o.logitBias instanceof Map) o.logitBias = [...o.logitBias.entries()];
+    // JSON has no ±Infinity (it writes null): such a bias is written as ±1e39,
+    // which the bias's float32 storage holds as ±Infinity too, so the sampler is rebuilt exactly.
+    const entries = biasEntries(o.logitBias);
+    if (entries.some(([, v]) => !Number.isFinite(v))) o.logitBias = entries.map(([t, v]) => [t, Number.isFinite(v) ? v : Math.sign(v) * 1e39]);
     for (const k of ['seed', 'stream']) if (typeof o[k] === 'bigint') o[k] = o[k].toString();
     for (const [k, v] of Object.entries(o)) if (ArrayBuffer.isView(v)) o[k] = Array.from(v);
     return { options: o, state: this.saveState() };
@@ -458,15 +472,28 @@ export function installSampler(Logitkit) {
         throw new TypeError(`samplers[${i}] is a Sampler of another logitkit instance (each load() has its own wasm memory): ` +
           'make the samplers with this instance');
       }
+      // Before any row is sampled: no sampler advances when another cannot.
+      if (s._disposed) throw new TypeError(`samplers[${i}] is a Sampler that was disposed: it must not be used after dispose()`);
     });
     if (logits instanceof LogitBuffer) logits._ptr('logits', this);
     const x = logits instanceof LogitBuffer ? logits.view : logits;
     if (!(x instanceof Float32Array)) throw new TypeError(`logits must be a Float32Array or a LogitBuffer (got ${describe(logits)})`);
+    if (x.length === 0) checkAttached('logits', x);
     const cols = o.cols === undefined ? x.length / samplers.length : checkNumber('options.cols', o.cols, { min: 1, integer: true });
     if (!Number.isInteger(cols) || cols * samplers.length !== x.length) {
       throw new RangeError(`logits.length (${x.length}) must be samplers.length (${samplers.length}) × options.cols`);
     }
-    return samplers.map((s, r) => s.sample(x.subarray(r * cols, (r + 1) * cols)));
+    return samplers.map((s, r) => {
+      try {
+        return s.sample(x.subarray(r * cols, (r + 1) * cols));
+      } catch (err) {
+        // The sampler names an element of its own row: name it in `logits`.
+        const m = err instanceof RangeError && /^logits\[(\d+)\](?: \(row \d+, column \d+\))?/.exec(err.message);
+        if (!m) throw err;
+        const c = Number(m[1]);
+        throw new RangeError(`logits[${r * cols + c}] (row ${r}, column ${c})${err.message.slice(m[0].length)}`);
+      }
+    });
   };
 
   /**
@@ -485,12 +512,12 @@ export function installSampler(Logitkit) {
     if (d.length !== k * vocab) throw new RangeError(`draft must hold draftTokens.length × vocabulary = ${k * vocab} probabilities, got ${d.length}`);
     const tok = this._in('draftTokens', draftTokens, SLOT.draftTokens, Int32Array);
     const out = this._scratchPtr(SLOT.result, 24);
-    const code = this._m.speculativeVerify(t.ptr, d.ptr, tok.ptr, k, vocab, u64String('options.seed', o.seed ?? 0),
-      u64String('options.stream', o.stream ?? 0), u64String('options.counter', o.counter ?? 0), out);
+    const code = this._m.speculativeVerify(t.ptr, d.ptr, tok.ptr, k, vocab, u64String('options.seed', o.seed === undefined ? 0 : o.seed),
+      u64String('options.stream', o.stream === undefined ? 0 : o.stream), u64String('options.counter', o.counter === undefined ? 0 : o.counter), out);
     this._check(code, {
       probability: (i) => (i < t.length ? `target[${i}]` : `draft[${i - t.length}]`) + ' must be a probability in [0, 1]',
       other: (i) => `draftTokens[${i}] must be a token in [0, ${vocab})`,
-      noTokenLeft: 'no token left: a distribution to draw from is all zero',
+      noTokenLeft: 'target: no token left: a distribution to draw from (a target row, or target − draft after a rejection) is all zero',
       empty: 'the vocabulary must not be empty',
     });
     const r = new Float64Array(this._m.HEAPU8.buffer, out, 3);

@@ -63,7 +63,7 @@ export function installScoring(Logitkit) {
     const o = checkOptions('options', options, KEYS.scoreTokens);
     const t = checkTemperature(o.temperature);
     const topN = o.topLogprobs === undefined ? 0 : checkNumber('options.topLogprobs', o.topLogprobs, { min: 0, max: MAX_TOP_LOGPROBS, integer: true });
-    const wantEntropy = o.entropy ?? false;
+    const wantEntropy = o.entropy === undefined ? false : o.entropy;
     if (typeof wantEntropy !== 'boolean') throw new TypeError(`options.entropy must be a boolean (got ${describe(wantEntropy)})`);
     const length = logitsLength('logits', logits);
     const count = tokenIds('tokens', tokens).length;

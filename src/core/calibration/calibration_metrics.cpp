@@ -53,8 +53,16 @@ Status calibration_metrics(const float* x, const int32_t* labels, size_t n, size
     const float* row = x + i * classes;
     const double log_norm = row_probabilities(row, classes, kind, t, p.data());
     const size_t y = size_t(labels[i]);
+    // ŷ from the scores themselves: float64 probabilities of distinct logits
+    // can round equal (z = [0, 1e-30]), and argmax / topClasses say class 1.
     size_t best = 0;
-    for (size_t c = 1; c < k; ++c) best = p[c] > p[best] ? c : best;
+    if (kind == ScoreKind::kLogits && classes > 1) {
+      for (size_t c = 1; c < k; ++c) best = row[c] > row[best] ? c : best;
+    } else if (kind == ScoreKind::kLogits) {
+      best = row[0] > 0 ? 1 : 0;
+    } else {
+      for (size_t c = 1; c < k; ++c) best = p[c] > p[best] ? c : best;
+    }
     conf[i] = p[best];
     hit[i] = best == y;
     correct += hit[i];

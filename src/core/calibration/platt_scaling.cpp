@@ -1,6 +1,7 @@
 #include "calibration/platt_scaling.h"
 
 #include "calibration/calibration_input.h"
+#include <cmath>
 #include <vector>
 
 #include "ops/scalar_math.h"
@@ -14,10 +15,10 @@ double sigmoid(double f) {
 }
 
 // Σ −[t log σ(f) + (1−t) log(1−σ(f))] = Σ softplus(f) − t·f, f = a·z + b.
-double objective(const float* z, const std::vector<double>& t, size_t n, double a, double b) {
+double objective(const double* z, const std::vector<double>& t, size_t n, double a, double b) {
   double s = 0;
   for (size_t i = 0; i < n; ++i) {
-    const double f = a * double(z[i]) + b;
+    const double f = a * z[i] + b;
     s += softplus(f) - t[i] * f;
   }
   return s;
@@ -43,13 +44,24 @@ Status fit_platt(const float* z, const int32_t* labels, size_t n, bool smooth, P
   // float64 targets, one per sample: the objective is then one plain sum.
   std::vector<double> t(n);
   for (size_t i = 0; i < n; ++i) t[i] = labels[i] == 1 ? t_pos : t_neg;
+  // Newton runs on z / s, s the power of two at or above max |z| (exact in
+  // float64), and a is scaled back: the fit is invariant under z -> 2^k·z,
+  // where the Hessian's 1e-12 ridge and the gradient threshold would
+  // otherwise stall it on small logits (|z| ~ 1e-8: 100 steps of ~1e3 in a).
+  double zmax = 0;
+  for (size_t i = 0; i < n; ++i) zmax = std::fabs(double(z[i])) > zmax ? std::fabs(double(z[i])) : zmax;
+  int e = 0;
+  if (zmax > 0) std::frexp(zmax, &e);  // zmax = m·2^e, m in [0.5, 1)
+  const double inv_s = std::ldexp(1.0, -e);
+  std::vector<double> zs(n);
+  for (size_t i = 0; i < n; ++i) zs[i] = double(z[i]) * inv_s;
   double a = 0, b = dlog((pos + 1) / (neg + 1));
-  double f_cur = objective(z, t, n, a, b);
+  double f_cur = objective(zs.data(), t, n, a, b);
   int32_t it = 0;
   for (; it < 100; ++it) {
     double ga = 0, gb = 0, haa = 1e-12, hab = 0, hbb = 1e-12;
     for (size_t i = 0; i < n; ++i) {
-      const double zi = z[i], p = sigmoid(a * zi + b), d = p - t[i], w = p * (1 - p);
+      const double zi = zs[i], p = sigmoid(a * zi + b), d = p - t[i], w = p * (1 - p);
       ga += d * zi; gb += d;
       haa += w * zi * zi; hab += w * zi; hbb += w;
     }
@@ -61,7 +73,7 @@ Status fit_platt(const float* z, const int32_t* labels, size_t n, bool smooth, P
     double step = 1;
     bool moved = false;
     while (step >= 1e-10) {
-      const double na = a + step * da, nb = b + step * db, f_new = objective(z, t, n, na, nb);
+      const double na = a + step * da, nb = b + step * db, f_new = objective(zs.data(), t, n, na, nb);
       if (f_new <= f_cur + 1e-4 * step * slope) {
         moved = na != a || nb != b;
         a = na; b = nb; f_cur = f_new;
@@ -71,6 +83,7 @@ Status fit_platt(const float* z, const int32_t* labels, size_t n, bool smooth, P
     }
     if (!moved) break;
   }
+  a *= inv_s;
   out->a = a;
   out->b = b;
   out->nll_before = mean_nll(z, labels, n, 1, 0);

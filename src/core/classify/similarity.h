@@ -15,7 +15,11 @@
 // A non-finite result is traced to its input: kNaN with the flat index of
 // a NaN in queries or docs (queries first), kBadArgument with the flat
 // index of a ±inf (index into queries when it is there, else
-// nq·dim + the index into docs). scale must be finite (kBadArgument);
+// nq·dim + the index into docs). Finite inputs whose float32 sums
+// overflow (a dot product or a norm beyond float32), and cosine entries
+// with a squared norm below 2^-100 (whose float32 squares were subnormal),
+// get that entry in float64 (exact products, index order): never NaN, ±inf
+// only where scale·similarity is beyond float32. scale must be finite (kBadArgument);
 // dim = 0 is kEmpty.
 #pragma once
 #include <cstddef>

@@ -162,6 +162,12 @@ Status bce_with_logits(const float* x, const float* y, size_t n, size_t c, const
     const double ax = xi < 0 ? -xi : xi;
     const double softplus_neg_x = dlog1p(dexp(-ax)) + (xi < 0 ? -xi : 0.0);
     double loss = times(1.0 - yi, xi) + times(1.0 + (pw - 1.0) * yi, softplus_neg_x);
+    // x = ±inf: the limit of (1 - y)·softplus(x) + pw·y·softplus(-x), where
+    // the terms above would give -inf + inf (x = -inf, 0 < y < 1, or y = 0).
+    if (ax == double(kInf)) {
+      const double a = xi > 0 ? 1.0 - yi : pw * yi;
+      loss = a == 0 ? 0.0 : double(kInf);
+    }
     if (weight) loss = times(weight[weight_len == c ? k : i], loss);
     sum += loss;
     if (reduction == Reduction::kNone) per_element[i] = float(loss);
@@ -186,7 +192,10 @@ Status kl_div(const float* input, const float* target, size_t n, size_t c, bool 
     const double t = target[i], in = input[i];
     double v;
     if (log_target) {
-      v = t == -kInf ? 0.0 : dexp(t) * (t - in);
+      // exp(t) = 0 (t = -inf, or below float64's range) is a zero target:
+      // the term is 0, as for probability targets, even beside input +inf.
+      const double p = t == -kInf ? 0.0 : dexp(t);
+      v = p == 0 ? 0.0 : p * (t - in);
     } else {
       v = t == 0 ? 0.0 : t * (dlog(t) - in);
     }

@@ -66,7 +66,13 @@ void mask_bad_words(float* logits, const SamplerConfig& cfg, const std::vector<i
 
 void process_logits(float* logits, size_t vocab, const SamplerConfig& cfg, const SequenceState& seq,
                     SamplerWorkspace::Impl& ws) {
-  for (size_t i = 0; i < cfg.logit_bias.size; ++i) logits[cfg.logit_bias.data[i].token] += cfg.logit_bias.data[i].value;
+  // An infinite bias on the opposite infinity (+inf on a -inf mask, -inf on a +inf logit) gives
+  // -inf, not NaN: a mask or a ban wins.
+  for (size_t i = 0; i < cfg.logit_bias.size; ++i) {
+    float& z = logits[cfg.logit_bias.data[i].token];
+    const float b = cfg.logit_bias.data[i].value;
+    z = (z == -b && b - b != 0) ? kNegInf : z + b;
+  }
   apply_penalties(logits, cfg, {seq.history.data(), seq.history.size()}, ws);
   apply_dry(logits, cfg, seq.history, ws);
   mask(logits, cfg.banned_tokens);

@@ -1,6 +1,7 @@
 // ONNX Runtime Web adapter, with no import of it: the logits output of a
 // causal LM is a tensor [batch, seq, vocab] (duck-typed: .data, .dims, .type);
 // decoding needs only its last position, one row per batch entry.
+import { describe } from '../errors.js';
 import { checkLogitkit, rowView, tensorRows } from './rows.js';
 
 function lastPosition(tensor) {
@@ -30,8 +31,12 @@ export function lastLogits(tensor) {
 export function lastLogitsBuffer(lk, tensor, out) {
   checkLogitkit(lk, 'lastLogitsBuffer(lk, tensor)');
   const { data, batch, seq, vocab } = lastPosition(tensor);
-  if (out !== undefined && out.length !== batch * vocab) {
-    throw new RangeError(`out must hold batch × vocab = ${batch * vocab} elements, got ${out.length}`);
+  if (out !== undefined) {
+    if (out === null || typeof out !== 'object' || typeof out._ptr !== 'function') {
+      throw new TypeError(`out must be a LogitBuffer made by lk.buffer() (got ${describe(out)})`);
+    }
+    out._ptr('out', lk); // a disposed buffer, or one of another instance: a TypeError naming out
+    if (out.length !== batch * vocab) throw new RangeError(`out must hold batch × vocab = ${batch * vocab} elements, got ${out.length}`);
   }
   const buf = out ?? lk.buffer(batch * vocab);
   const view = buf.view;

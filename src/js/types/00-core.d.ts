@@ -57,7 +57,7 @@ export type Floats = Float32Array | LogitBuffer;
 export interface RowOptions {
   /** Row length V of a row-major [rows × V] matrix; default: one row of the whole input. */
   cols?: number;
-  /** softmax(x / T). 0 = greedy (the maxima share the mass); must be finite and >= 0. Default 1. */
+  /** softmax(x / T). 0 = greedy (the maxima share the mass); must be >= 0 and <= 2^64. Default 1. */
   temperature?: number;
 }
 export interface RowOutOptions<O> extends RowOptions {
@@ -82,7 +82,7 @@ export class Logitkit {
   softmax<O extends Floats = Float32Array>(logits: Floats, options?: RowOutOptions<O>): O;
   /** log softmax(x / T) of each row; <= 0.5 ULP + 2^-23 absolute (0.94 of it measured at the worst case found). -inf where the probability is 0. */
   logSoftmax<O extends Floats = Float32Array>(logits: Floats, options?: RowOutOptions<O>): O;
-  /** log Σ exp(x / T) per row (T > 0); <= 0.5 ULP + 2^-23 absolute; -inf for an empty or all -inf row. */
+  /** log Σ exp(x / T) per row (T >= 2^-64: no T -> 0 limit); <= 0.5 ULP + 2^-23 absolute; -inf for an empty or all -inf row. */
   logsumexp(logits: Floats, options?: RowOptions & { out?: Float32Array }): Float32Array;
   /** Entropy in nats of softmax(x / T) per row. */
   entropy(logits: Floats, options?: RowOptions & { out?: Float32Array }): Float32Array;
@@ -100,7 +100,9 @@ export class Logitkit {
 
   /**
    * The LM head: logits[rows × outFeatures] = hidden[rows × inFeatures] · weightᵀ + bias,
-   * weight in torch.nn.Linear layout [outFeatures × inFeatures].
+   * weight in torch.nn.Linear layout [outFeatures × inFeatures]. Each output within
+   * inFeatures · 2^-24 · Σ|w·h| of float64 (+ bias, rounded once); one whose float32 sums
+   * overflow is recomputed in float64: NaN only where float64 has it (a NaN input, inf·0, inf - inf).
    */
   linear<O extends Floats = Float32Array>(
     weight: Floats,

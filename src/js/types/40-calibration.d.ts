@@ -45,7 +45,7 @@ export interface CalibrationMetricsOptions extends CalibrationDataOptions {
   input?: CalibrationInput;
   /** Bins for ECE, MCE, adaptive and classwise ECE and the diagram; default 15. */
   bins?: number;
-  /** Measure softmax(z / T) instead of softmax(z) (logits only); default 1. */
+  /** Measure softmax(z / T) instead of softmax(z): > 0, <= 2^64, logits only (a RangeError with input 'probabilities'); default 1. */
   temperature?: number;
 }
 

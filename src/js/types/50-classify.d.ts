@@ -65,9 +65,11 @@ export interface LogitSummary {
   count: number;
   /** ±inf entries (masks), not included in mean/std/min/max. */
   nonFinite: number;
+  /** Mean of the finite logits (NaN when count is 0). */
   mean: number;
-  /** Population standard deviation of the finite logits (the spread). */
+  /** Population standard deviation of the finite logits (the spread; NaN when count is 0). */
   std: number;
+  /** Smallest and largest finite logit (Infinity and -Infinity when count is 0). */
   min: number;
   max: number;
   /** Rows whose margin is below tornMargin. */

@@ -28,6 +28,15 @@ TEST_CASE("sampler processors: logit bias, penalties and masks match hand-comput
     CHECK(x == std::vector<float>{-95, 1, 0, 99});
     CHECK(r.token == 3);
   }
+  SUBCASE("an infinite bias on the opposite infinity is -inf, never NaN: the mask or the ban wins") {
+    const float inf = INFINITY;
+    std::vector<float> x = {-inf, inf, 1, inf};
+    lk::TokenBias b[] = {{0, inf}, {1, -inf}, {2, inf}};
+    cfg.logit_bias = {b, 3};
+    REQUIRE(lk::sample_logits(x.data(), 4, cfg, none, ws, &r).ok());
+    CHECK(x == std::vector<float>{-inf, -inf, inf, inf});
+    CHECK(r.token == 2);
+  }
   SUBCASE("repetition divides positive, multiplies non-positive, once per distinct token; frequency and presence subtract") {
     std::vector<float> x = {2, -2, 0, 3, 4};
     std::vector<int32_t> hist = {0, 1, 1, 2, 0, 0, 4};
