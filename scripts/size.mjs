@@ -1,10 +1,14 @@
 // Reports the size of what a user downloads — the JS glue, each adapter and
 // each wasm, raw and gzip (level 9) — and fails when the JS entry plus one
-// wasm exceeds the budget: 100 KB (100 000 bytes) gzip. Run by scripts/test.sh.
+// wasm exceeds the budget: 105 KB (105 000 bytes) gzip. Run by scripts/test.sh.
+// It was 100 KB until beam search (docs/beam-search.md): with beam sampling and
+// diverse groups it costs 13.5 KB gzip (10.7 KB wasm, 2.8 KB JS), of which the
+// module's printf and strtod, dropped just before (src/core/number_text.h), paid
+// back 11.5 KB.
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 100_000;
+const BUDGET = 105_000;
 const dist = new URL('../dist/', import.meta.url);
 const size = (file) => {
   const bytes = readFileSync(new URL(file, dist));

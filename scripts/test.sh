@@ -100,7 +100,7 @@ node --import ./tests/ecosystem/peers.mjs examples/onnx.mjs
 node --import ./tests/ecosystem/peers.mjs examples/beam-onnx.mjs
 node examples/xgrammar.mjs
 
-step "Package size: JS glue, adapters and each wasm, raw and gzip (budget: JS + one wasm <= 100 KB gzip)"
+step "Package size: JS glue, adapters and each wasm, raw and gzip (budget: JS + one wasm <= 105 KB gzip)"
 node scripts/size.mjs
 
 step "Wasm modules: no relaxed-SIMD or FMA instruction, no SIMD in the baseline module, no math imported from JS (and doctored modules are caught)"
