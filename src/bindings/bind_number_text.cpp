@@ -5,29 +5,41 @@
 // doctest suite; CMakeLists.txt leaves them out of this module.
 #include <emscripten.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "number_text.h"
 
+// Doubles cross as their bits (two i32 words, or 8 bytes of memory), not as
+// f64 values: the module imports no function that passes a float
+// (scripts/check-wasm.mjs refuses those, as the way math could leak in from JS).
 // String(v) is ASCII and at most 25 characters long ("-2.2250738585072014e-308").
-EM_JS(int, lk_js_number_text, (double v, char* out), {
-  const s = String(v);
+EM_JS(int, lk_js_number_text, (uint32_t lo, uint32_t hi, char* out), {
+  const b = new DataView(new ArrayBuffer(8));
+  b.setUint32(0, lo, true);
+  b.setUint32(4, hi, true);
+  const s = String(b.getFloat64(0, true));
   for (let i = 0; i < s.length; ++i) HEAPU8[out + i] = s.charCodeAt(i);
   return s.length;
 });
 
-// NaN when the text is not a number.
-EM_JS(double, lk_js_parse_number, (const char* s, int n), {
+// Number(text) into *out; 0 when the text is not a number.
+EM_JS(int, lk_js_parse_number, (const char* s, int n, double* out), {
   let t = "";
   for (let i = 0; i < n; ++i) t += String.fromCharCode(HEAPU8[s + i]);
-  return Number(t);
+  const v = Number(t);
+  if (v !== v) return 0;
+  HEAPF64[out >> 3] = v;
+  return 1;
 });
 
 namespace lk {
 
 std::string number_text(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
   char out[32];
-  return std::string(out, size_t(lk_js_number_text(v, out)));
+  return std::string(out, size_t(lk_js_number_text(uint32_t(bits), uint32_t(bits >> 32), out)));
 }
 
 bool parse_number(const char* s, size_t n, double* v) {
@@ -36,8 +48,8 @@ bool parse_number(const char* s, size_t n, double* v) {
   if (n == 0 || n >= 64) return false;
   for (size_t i = 0; i < n; ++i)
     if (!s[i] || !std::strchr("0123456789+-.eE", s[i])) return false;
-  const double x = lk_js_parse_number(s, int(n));
-  if (x != x) return false;
+  double x;
+  if (!lk_js_parse_number(s, int(n), &x)) return false;
   *v = x;
   return true;
 }
