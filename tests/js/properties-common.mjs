@@ -288,6 +288,21 @@ export function outOf(desc, len, Type, buffers, input) {
   }
 }
 
+/**
+ * A loss's options.out for `len` per-element values, set on optArg when the
+ * generated options ask for one: an error unless the reduction is 'none'
+ * (the loss then returns a scalar), else whatever outOf says. Returns the out
+ * argument, or undefined.
+ */
+export function lossOut(o, optArg, opts, reduction, len, input, faults) {
+  if (o.out === undefined || !optArg || typeof optArg !== 'object') return undefined;
+  if (reduction !== 'none') faults.push(['RangeError', 'options.out']);
+  const out = outOf(opts.keys.out[0], len, Float32Array, false, input);
+  optArg.out = out.arg;
+  if (reduction === 'none') faults.push(...out.faults);
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // The outcome check
 

@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { load, simdSupported } from '../../dist/index.mjs';
 import {
   SEED, SCALE, lk, other, TINY, F32_MAX, expectNear, logSoftmaxRef, entropyRef, softplusRef, value, moderate, prob,
-  data, goodData, made, materialize, option, options, optionsOf, temperature, cols, outOption, outOf, sane, counts,
+  data, goodData, made, materialize, option, options, optionsOf, temperature, cols, outOption, outOf, lossOut, sane, counts,
   outcome, nanFault, shapeOf, doctored, bump, relBump, withOption, simd,
 } from './properties-common.mjs';
 
@@ -155,13 +155,7 @@ property('nllLoss: PyTorch nll_loss in float64 (weights, ignoreIndex, reductions
       if (bad >= 0) faults.push(['RangeError', `target[${bad}]`]);
       if (w) { const i = w.findIndex((v) => !(v >= 0 && v < Infinity)); if (i >= 0) faults.push(['RangeError', `options.weight[${i}]`]); }
     }
-    let out;
-    if (o.out !== undefined && optArg && typeof optArg === 'object') {
-      if (red !== 'none') faults.push(['RangeError', 'options.out']);
-      out = outOf(opts.keys.out[0], n, Float32Array, false, d);
-      optArg.out = out.arg;
-      if (red === 'none') faults.push(...out.faults);
-    }
+    const out = lossOut(o, optArg, opts, red, n, d, faults);
     outcome(k, faults, () => k.nllLoss(d.arg, tArg, optArg), (r) => {
       const per = [];
       let sum = 0, wsum = 0;

@@ -24,7 +24,7 @@ import fc from 'fast-check';
 import {
   SEED, SCALE, lk, TINY, expectNear, greedy, logSoftmaxRef, entropyRef, softplusRef, value, moderate, prob,
   kind, data, goodData, pairOf, grownPool, staleViews, made, materialize, option, options, optionsOf,
-  temperature, cols, outOption, outOf, sanityIn, sane, counts, outcome, nanFault, shapeOf, doctored, bump,
+  temperature, cols, outOption, outOf, lossOut, sanityIn, sane, counts, outcome, nanFault, shapeOf, doctored, bump,
   relBump, withOption, simd,
 } from './properties-common.mjs';
 
@@ -296,13 +296,7 @@ property('crossEntropy: PyTorch in float64 within 2^-23 per log-probability, or 
       if (labels) { const i = td.vals.findIndex((t) => t !== ignore && !(t >= 0 && t < c)); if (i >= 0) faults.push(['RangeError', `target[${i}]`]); }
       else { const i = td.vals.findIndex((t) => !(t >= 0 && t <= 1)); if (i >= 0) faults.push(['RangeError', `target[${i}]`]); }
     }
-    let out;
-    if (o.out !== undefined && optArg && typeof optArg === 'object') {
-      if (red !== 'none') faults.push(['RangeError', 'options.out']);
-      out = outOf(opts.keys.out[0], n, Float32Array, false, d);
-      optArg.out = out.arg;
-      if (red === 'none') faults.push(...out.faults);
-    }
+    const out = lossOut(o, optArg, opts, red, n, d, faults);
     outcome(k, faults, () => k.crossEntropy(d.arg, td.arg, optArg), (r) => {
       const wt = (j) => (w.vals ? w.vals[j] : 1);
       const per = [], tol = [];
@@ -366,13 +360,7 @@ property('bceWithLogits: (1-y)·softplus(x) + pw·y·softplus(-x) in float64, or
     if (ok && w.vals) { if (w.vals.length !== c && w.vals.length !== len) faults.push(['RangeError', 'options.weight']); else badW(w.vals, 'options.weight'); }
     if (ok && pw.vals) { if (pw.vals.length !== c) faults.push(['RangeError', 'options.posWeight']); else badW(pw.vals, 'options.posWeight'); }
     if (ok && td.vals) { const i = td.vals.findIndex((t) => !(t >= 0 && t <= 1)); if (i >= 0) faults.push(['RangeError', `target[${i}]`]); }
-    let out;
-    if (o.out !== undefined && optArg && typeof optArg === 'object') {
-      if (red !== 'none') faults.push(['RangeError', 'options.out']);
-      out = outOf(opts.keys.out[0], len, Float32Array, false, d);
-      optArg.out = out.arg;
-      if (red === 'none') faults.push(...out.faults);
-    }
+    const out = lossOut(o, optArg, opts, red, len, d, faults);
     outcome(k, faults, () => k.bceWithLogits(d.arg, td.arg, optArg), (r) => {
       const per = [], tol = [];
       for (let i = 0; i < len; i++) {
@@ -420,13 +408,7 @@ property('klDiv: target·(log target - input) in float64, or a named TypeError/R
       const i = td.vals.findIndex((t) => (lt ? Number.isNaN(t) || t === Infinity : !(t >= 0 && t <= 1)));
       if (i >= 0) faults.push(['RangeError', `target[${i}]`]);
     }
-    let out;
-    if (o.out !== undefined && optArg && typeof optArg === 'object') {
-      if (red !== 'none') faults.push(['RangeError', 'options.out']);
-      out = outOf(opts.keys.out[0], len, Float32Array, false, d);
-      optArg.out = out.arg;
-      if (red === 'none') faults.push(...out.faults);
-    }
+    const out = lossOut(o, optArg, opts, red, len, d, faults);
     outcome(k, faults, () => k.klDiv(d.arg, td.arg, optArg), (r) => {
       const per = [], tol = [];
       for (let i = 0; i < len; i++) {
