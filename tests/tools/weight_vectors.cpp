@@ -17,18 +17,12 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "ulp.h"  // tests/cpp: bits_of, float_from_bits
+
+using lk_test::bits_of;
+using lk_test::float_from_bits;
 
 namespace {
-uint32_t bits_of(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
-float float_of(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
 void put(std::vector<uint32_t>& out, float f) { out.push_back(bits_of(f)); }
 
 void add_case(std::vector<uint32_t>& out, const std::vector<float>& z, float max, double t) {
@@ -56,7 +50,7 @@ int main(int argc, char** argv) {
   for (int k = 0; k < 128; ++k) put(out, table[k]);
 
   std::vector<float> z;
-  for (uint32_t b = 0x80000000u; b <= bits_of(-21.5f); b += 509) z.push_back(float_of(b));
+  for (uint32_t b = 0x80000000u; b <= bits_of(-21.5f); b += 509) z.push_back(float_from_bits(b));
   add_case(out, z, 0.0f, 1.0);
 
   // A row around a nonzero maximum: a ramp below it, the maximum, ties, -inf.

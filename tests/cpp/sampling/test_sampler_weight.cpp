@@ -24,6 +24,7 @@
 #include "backend_scope.h"
 #include "kernels/kernels.h"
 #include "kernels/vec_scalar.h"
+#include "ulp.h"
 
 #if defined(__SSE2__) && !defined(__wasm__)
 #include <xmmintrin.h>
@@ -49,6 +50,9 @@ inline F32x4 madd(F32x4 a, F32x4 b, F32x4 c) { return a * b + c; }
 }  // namespace weight_plain
 }  // namespace lk
 
+using lk_test::bits_of;
+using lk_test::float_from_bits;
+
 namespace {
 
 size_t sweep_stride() {
@@ -57,16 +61,6 @@ size_t sweep_stride() {
   return v >= 1 ? size_t(v) : 509;
 }
 
-uint32_t bits_of(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
-float float_of(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
 
 // Subnormals flushed in and out for the scope (x86 MXCSR FTZ | DAZ).
 class FlushScope {
@@ -113,7 +107,7 @@ SweepResult sweep(double t, uint32_t stride, float y_min) {
   uint64_t b = 0x80000000u;
   while (b <= last) {
     size_t n = 0;
-    for (; n < kChunk && b <= last; ++n, b += stride) s[n] = float_of(uint32_t(b));
+    for (; n < kChunk && b <= last; ++n, b += stride) s[n] = float_from_bits(uint32_t(b));
     const lk::Kernels& k = lk::active_kernels();
     k.sampler_weights(s.data(), n, a, shipped.data(), false);
     weights_of(s.data(), n, a, w.data(), fused);
@@ -183,7 +177,7 @@ TEST_CASE("sampler weight: the fused variant catches products that are not exact
   using lk::vec_scalar::F32x4;
   size_t differ = 0;
   for (uint32_t b = 0x3a800000u; b < 0x3f000000u; b += 997) {  // r in [2^-10, 0.5)
-    const F32x4 r = lk::vec_scalar::splat(float_of(b));
+    const F32x4 r = lk::vec_scalar::splat(float_from_bits(b));
     const F32x4 q = lk::vec_scalar::splat(0.166665211f), c = lk::vec_scalar::splat(0.499999940f);
     differ += bits_of(lk::weight_fused::madd(q, r, c).v[0]) != bits_of(lk::weight_plain::madd(q, r, c).v[0]);
   }

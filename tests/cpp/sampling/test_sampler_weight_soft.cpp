@@ -24,19 +24,10 @@
 #include "kernels/kernels.h"
 #include "kernels/vec_scalar.h"
 #include "softfloat32.h"
+#include "ulp.h"
 
-namespace {
-uint32_t bits_of(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
-float float_of(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
-}  // namespace
+using lk_test::bits_of;
+using lk_test::float_from_bits;
 
 namespace lk {
 // The vector API sampler_weight.inc is written against, with its float
@@ -145,7 +136,7 @@ Sweep sweep_soft(double t, uint32_t stride, float y_min) {
   uint64_t b = 0x80000000u;
   while (b <= last) {
     size_t n = 0;
-    for (; n < kChunk && b <= last; ++n, b += stride) s[n] = float_of(uint32_t(b));
+    for (; n < kChunk && b <= last; ++n, b += stride) s[n] = float_from_bits(uint32_t(b));
     lk::active_kernels().sampler_weights(s.data(), n, a, shipped.data(), false);
     for (size_t i = 0; i < n; i += 4) {
       float in[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
@@ -171,7 +162,7 @@ TEST_CASE("softfloat32: integer add and multiply give the CPU's IEEE bits, round
   for (size_t i = 0; i < (size_t(1) << 24); ++i) {
     const uint32_t a = (i & 7) == 0 ? g.next() & 0x807FFFFFu : g.next();  // 1 in 8 a subnormal
     const uint32_t b = partner(a, g);
-    const float fa = float_of(a), fb = float_of(b);
+    const float fa = float_from_bits(a), fb = float_from_bits(b);
     add_differ += !same_float(sf::add(a, b), bits_of(fa + fb));
     mul_differ += !same_float(sf::mul(a, b), bits_of(fa * fb));
     ++pairs;
