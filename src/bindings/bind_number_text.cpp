@@ -43,11 +43,7 @@ std::string number_text(double v) {
 }
 
 bool parse_number(const char* s, size_t n, double* v) {
-  // The characters strtod would be offered (number_text.cpp); Number() also
-  // reads "", spaces, "0x…" and "Infinity", which are not offered here.
-  if (n == 0 || n >= 64) return false;
-  for (size_t i = 0; i < n; ++i)
-    if (!s[i] || !std::strchr("0123456789+-.eE", s[i])) return false;
+  if (!number_chars(s, n)) return false;
   double x;
   if (!lk_js_parse_number(s, int(n), &x)) return false;
   *v = x;

@@ -53,10 +53,8 @@ std::string number_text(double v) {
 }
 
 bool parse_number(const char* s, size_t n, double* v) {
+  if (!number_chars(s, n)) return false;
   char buf[64];
-  if (n == 0 || n >= sizeof(buf)) return false;
-  for (size_t i = 0; i < n; ++i)
-    if (!s[i] || !std::strchr("0123456789+-.eE", s[i])) return false;
   std::memcpy(buf, s, n);
   buf[n] = 0;
   char* stop;

@@ -9,6 +9,7 @@
 // arithmetic they pull in) cost about 10 KB of the gzip download budget.
 #pragma once
 #include <cstddef>
+#include <cstring>
 #include <string>
 
 namespace lk {
@@ -24,5 +25,15 @@ std::string number_text(double v);
 // any arrangement strtod accepts from those characters; false when it is not
 // a number or n == 0.
 bool parse_number(const char* s, size_t n, double* v);
+
+// What both definitions of parse_number accept to convert: 1 to 63 of the
+// characters 0-9 + - . e E (and no NUL). The C library and Number() differ
+// beyond them (spaces, "0x…", "Infinity"); within them they agree.
+inline bool number_chars(const char* s, size_t n) {
+  if (n == 0 || n >= 64) return false;
+  for (size_t i = 0; i < n; ++i)
+    if (!s[i] || !std::strchr("0123456789+-.eE", s[i])) return false;
+  return true;
+}
 
 }  // namespace lk
